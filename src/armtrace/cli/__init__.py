@@ -1,0 +1,1 @@
+"""The `armtrace` command (Typer, with Rich output)."""

@@ -1,0 +1,141 @@
+"""`armtrace demo`: a realistic national registry in a fresh SQLite file, then a tour."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+from rich.table import Table
+
+from armtrace.cli.output import console, runtime
+from armtrace.demo.registry import CLOSED_DEALER, STATE, national_registry
+from armtrace.domain.actors import Actor
+from armtrace.domain.errors import RuleViolation
+from armtrace.queries.registry import WeaponFilter, list_weapons, registry_summary
+from armtrace.runtime import Runtime
+from armtrace.services.integrity import verify
+from armtrace.services.records import CloseBusiness, close_business, load_records
+from armtrace.services.registry import CorrectEvent, correct_event
+from armtrace.settings import Settings
+
+BATCH = 1000
+
+
+def demo(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Option(help="The demo store (a new SQLite file)")] = Path("armtrace-demo.db"),
+    weapons: Annotated[int, typer.Option(min=100, help="How many weapons")] = 5000,
+    seed: Annotated[int, typer.Option(help="Same seed, same registry")] = 2005,
+    force: Annotated[bool, typer.Option(help="Replace an existing demo file")] = False,
+) -> None:
+    """Build a realistic national registry in a fresh SQLite file and show what to try."""
+    path = path.expanduser().resolve()
+    if path.exists():
+        if not force:
+            raise RuleViolation(f"{path} already exists", hint="pass --force to replace it, or --path for another file")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    base = runtime(ctx)
+    rt = Runtime(Settings(database_url=url), clock=base.clock, actor=Actor("registry-clerk", "Demo registry clerk"))
+    rt.init_store()
+    now = rt.clock.now()
+    records, closed_books = national_registry(weapons, seed, now)
+    loaded = 0
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Recording weapons and their histories", total=len(records))
+        for start in range(0, len(records), BATCH):
+            result = load_records(records[start : start + BATCH], rt.uow(), rt.clock, rt.policy, offset=start)
+            if result.rejected:
+                first = result.rejected[0]
+                raise RuleViolation(f"demo record {first.index} was refused: {first.detail}", problems=first.problems)
+            loaded += result.loaded
+            progress.advance(task, len(records[start : start + BATCH]))
+    close_business(
+        CloseBusiness(
+            CLOSED_DEALER,
+            "dealer",
+            date(now.year - 2, 6, 30),
+            "Firearms Act, records of a dealer that ceases business pass to the Board",
+            country=STATE,
+            licence="FD/1998/0117",
+        ),
+        closed_books,
+        rt.uow(),
+        rt.clock,
+        rt.policy,
+    )
+    _a_correction(rt, seed)
+    report = verify(rt.engine, rt.policy)
+    with rt.engine.connect() as conn:
+        s = registry_summary(conn)
+        flagged = list_weapons(conn, WeaponFilter(flagged=True), per_page=1).items
+    _print_summary(s, report.ok, report.events)
+    example = flagged[0].id if flagged else 1
+    console.print("\n[bold]Point the other commands at this registry:[/bold]")
+    console.print(f"  export ARMTRACE_DATABASE_URL={url}")
+    console.print("\n[bold]Then try:[/bold]")
+    for line in (
+        "armtrace verify",
+        "armtrace weapon list --manufacturer kalashnikov-concern",
+        "armtrace weapon list --status stolen",
+        f"armtrace weapon show {example}",
+        "armtrace weapon list --flagged",
+        f'armtrace weapon list --business "{CLOSED_DEALER}"',
+        "armtrace retention due",
+    ):
+        console.print(f"  {line}")
+
+
+def _a_correction(rt: Runtime, seed: int) -> None:
+    """A clerk finds a holder's name mistyped in an earlier transfer and corrects it."""
+    with rt.engine.connect() as conn:
+        pick = list_weapons(conn, WeaponFilter(category="revolver", status="held"), per_page=50).items
+    if not pick:
+        return
+    target = random.Random(seed).choice(pick)
+    detail_seq = _last_transfer(rt, target.id)
+    if detail_seq is not None:
+        correct_event(
+            CorrectEvent(
+                target.id,
+                detail_seq,
+                "licence number mistyped on the transfer form",
+                changes={"holder": f"{target.holder} (corrected)"},
+            ),
+            rt.uow(),
+            rt.clock,
+            rt.policy,
+        )
+
+
+def _last_transfer(rt: Runtime, weapon_id: int) -> int | None:
+    from armtrace.queries.registry import weapon_detail
+
+    with rt.engine.connect() as conn:
+        timeline = weapon_detail(conn, weapon_id).timeline
+    seqs = [e.seq for e in timeline if e.type == "transferred"]
+    return seqs[-1] if seqs else None
+
+
+def _print_summary(s: object, ok: bool, events: int) -> None:
+    from armtrace.queries.registry import Summary
+
+    assert isinstance(s, Summary)
+    console.print(
+        f"\n[bold]A national registry of {s.weapons:,} weapons[/bold] "
+        f"from {s.manufacturers} manufacturers, {s.events:,} lifecycle events "
+        f"from {s.first_event} to {s.last_event} [dim](synthetic data)[/dim]"
+    )
+    table = Table("status", "weapons", title_justify="left", box=None)
+    for status, n in sorted(s.by_status.items(), key=lambda x: -x[1]):
+        table.add_row(status, f"{n:,}")
+    console.print(table)
+    console.print("Most recorded makers: " + ", ".join(f"{m} ({n})" for m, n in s.by_manufacturer[:6]))
+    console.print(f"Flagged (unmarked, obliterated, craft-made or 3D-printed): {s.flagged}")
+    verdict = "[green]intact[/green]" if ok else "[red]BROKEN[/red]"
+    console.print(f"Hash chain over {events:,} events: {verdict}")

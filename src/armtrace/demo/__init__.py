@@ -1,0 +1,1 @@
+"""The demo world: synthetic but realistic data that shows every capability working."""

@@ -1,0 +1,1 @@
+"""Pure rules and models of armtrace: the standard library only, no I/O."""

@@ -1,0 +1,72 @@
+"""The hash chain over the node's whole event log (DESIGN.md, "Event").
+
+Each event stores the SHA-256 of the event before it and its own, computed over a
+canonical encoding (sorted keys, no spaces, UTF-8). One chain covers every weapon, so
+deleting a weapon's entire history breaks it as surely as editing one event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+GENESIS = "0" * 64
+
+
+def canonical(value: object) -> bytes:
+    """Deterministic bytes for a JSON value: the same facts always hash the same."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Link:
+    """What the chain covers of one event."""
+
+    seq: int
+    weapon_id: int
+    recorded_at: str
+    recorded_by: str
+    payload: dict[str, object]
+
+    def body(self) -> dict[str, object]:
+        return {
+            "seq": self.seq,
+            "weapon_id": self.weapon_id,
+            "recorded_at": self.recorded_at,
+            "recorded_by": self.recorded_by,
+            "payload": self.payload,
+        }
+
+
+def link_hash(prev_hash: str, link: Link) -> str:
+    """The hash of an event: its predecessor's hash, then its canonical body."""
+    h = hashlib.sha256(prev_hash.encode("ascii"))
+    h.update(b"\n")
+    h.update(canonical(link.body()))
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first place where the stored chain disagrees with a recomputation."""
+
+    seq: int
+    reason: str
+
+
+def check_link(expected_seq: int, prev_hash: str, link: Link, stored_prev: str, stored_hash: str) -> Break | None:
+    """Compare one stored event with what the chain says it must be."""
+    if link.seq != expected_seq:
+        if link.seq > expected_seq:
+            return Break(expected_seq, f"event #{expected_seq} is missing (the next stored is #{link.seq})")
+        return Break(link.seq, f"event #{link.seq} is out of order (expected #{expected_seq})")
+    if stored_prev != prev_hash:
+        return Break(
+            link.seq,
+            f"event #{link.seq} does not follow the event before it "
+            "(its previous-hash differs: an event was removed, inserted or reordered)",
+        )
+    if link_hash(prev_hash, link) != stored_hash:
+        return Break(link.seq, f"event #{link.seq} was altered after it was recorded (its hash does not match)")
+    return None

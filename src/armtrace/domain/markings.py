@@ -1,0 +1,197 @@
+"""Marks on a weapon and the ITI check of them (ITI paras 7-10; ISACS 05.30).
+
+A mark is its own object: what kind it is, what it says and where on the weapon it
+sits. `check_marks` reports every gap at once, each naming the rule, so a clerk sees the
+whole picture in one answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any
+
+from armtrace.domain.categories import FRAME_MARKED
+from armtrace.domain.registry import MarkingCondition, Origin, WeaponDescription
+
+
+class MarkKind(StrEnum):
+    MANUFACTURE = "manufacture"  # ITI para 8(a)
+    IMPORT = "import"  # ITI para 8(b)
+    STATE = "state"  # government stocks to civilian use, ITI para 8(c)
+    ASSIGNED = "assigned"  # unique mark the State gives an unmarked weapon
+    CONFISCATION = "confiscation"  # ISACS 05.30: permanent confiscation
+    DEACTIVATION = "deactivation"  # ISACS 05.30: deactivation
+    SECONDARY = "secondary"  # components: barrel, slide, bolt...
+
+
+class Location(StrEnum):
+    FRAME = "frame"
+    RECEIVER = "receiver"
+    UPPER_RECEIVER = "upper_receiver"
+    BARREL = "barrel"
+    SLIDE = "slide"
+    BOLT = "bolt"
+    CYLINDER = "cylinder"
+    BREECH_BLOCK = "breech_block"
+    LAUNCH_TUBE = "launch_tube"
+    STOCK = "stock"
+    OTHER = "other"
+
+
+ESSENTIAL_PARTS = frozenset({Location.FRAME, Location.RECEIVER, Location.LAUNCH_TUBE})
+
+
+@dataclass(frozen=True)
+class Mark:
+    kind: MarkKind
+    location: Location
+    text: str = ""
+    country: str | None = None
+    year: int | None = None
+    manufacturer: str | None = None
+    serial: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {k: (str(v) if isinstance(v, StrEnum) else v) for k, v in asdict(self).items() if v not in (None, "")}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Mark:
+        return cls(
+            kind=MarkKind(str(data["kind"])),
+            location=Location(str(data["location"])),
+            text=str(data.get("text") or ""),
+            country=data.get("country"),
+            year=data.get("year"),
+            manufacturer=data.get("manufacturer"),
+            serial=data.get("serial"),
+        )
+
+
+def default_location(d: WeaponDescription) -> Location:
+    return Location.FRAME if d.category in FRAME_MARKED else Location.RECEIVER
+
+
+def manufacture_mark_from(d: WeaponDescription) -> Mark | None:
+    """The manufacture mark a marked weapon carries, built from its description."""
+    if d.marking_condition is not MarkingCondition.MARKED or not d.serial:
+        return None
+    return Mark(
+        MarkKind.MANUFACTURE,
+        default_location(d),
+        text=" ".join(str(x) for x in (d.manufacturer, d.country_of_manufacture, d.model, d.calibre, d.serial) if x),
+        country=d.country_of_manufacture,
+        year=d.year_of_manufacture,
+        manufacturer=d.manufacturer,
+        serial=d.serial,
+    )
+
+
+class Severity(StrEnum):
+    REQUIRED = "required"
+    ENCOURAGED = "encouraged"
+
+
+@dataclass(frozen=True)
+class MarkingGap:
+    code: str
+    severity: Severity
+    message: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class Import:
+    country: str
+    year: int
+
+
+def check_marks(
+    d: WeaponDescription,
+    marks: tuple[Mark, ...],
+    *,
+    imports: tuple[Import, ...] = (),
+    left_state_stock_for_civilian: str | None = None,
+) -> list[MarkingGap]:
+    """All the ways a weapon's marks fall short of the ITI, in one list.
+
+    `imports` are the imports the record shows; `left_state_stock_for_civilian` is the
+    country whose government stock the weapon left for civilian use, if it did.
+    """
+    gaps: list[MarkingGap] = []
+
+    def gap(code: str, severity: Severity, message: str, rule: str) -> None:
+        gaps.append(MarkingGap(code, severity, message, rule))
+
+    made = [m for m in marks if m.kind is MarkKind.MANUFACTURE]
+    assigned = [m for m in marks if m.kind is MarkKind.ASSIGNED]
+    if d.marking_condition is not MarkingCondition.MARKED or d.origin in (Origin.CRAFT, Origin.PRINTED_3D):
+        if not assigned:
+            what = {
+                MarkingCondition.UNMARKED: "carries no mark",
+                MarkingCondition.OBLITERATED: "has its marks obliterated",
+                MarkingCondition.PARTIALLY_OBLITERATED: "has its marks partly obliterated",
+            }.get(d.marking_condition, f"is {d.origin.value.replace('_', ' ')}")
+            gap(
+                "needs_state_mark",
+                Severity.REQUIRED,
+                f"the weapon {what} and the State has not assigned it a unique mark",
+                "ITI, section on marking: weapons found without proper marks are marked or destroyed",
+            )
+    elif not made:
+        gap("no_manufacture_mark", Severity.REQUIRED, "no manufacture mark is recorded", "ITI para 8(a)")
+    for m in made:
+        for attr, label in (
+            ("manufacturer", "the manufacturer"),
+            ("country", "the country"),
+            ("serial", "the serial number"),
+        ):
+            if not getattr(m, attr):
+                gap(
+                    f"manufacture_mark_lacks_{attr}",
+                    Severity.REQUIRED,
+                    f"manufacture mark lacks {label}",
+                    "ITI para 8(a)",
+                )
+        if m.location not in ESSENTIAL_PARTS:
+            gap(
+                "manufacture_mark_not_on_essential_part",
+                Severity.REQUIRED,
+                f"manufacture mark is on the {m.location.value.replace('_', ' ')}, not on the frame or receiver",
+                "ITI, section on marking: the mark goes on an essential or structural part",
+            )
+        if m.year is None:
+            gap(
+                "manufacture_mark_lacks_year",
+                Severity.ENCOURAGED,
+                "manufacture mark lacks the year",
+                "ITI para 8(a), encouraged",
+            )
+    import_marks = [m for m in marks if m.kind is MarkKind.IMPORT]
+    for imp in imports:
+        matching = [m for m in import_marks if m.country == imp.country]
+        if not matching:
+            gap(
+                "no_import_mark",
+                Severity.REQUIRED,
+                f"no import mark although imported into {imp.country} in {imp.year}",
+                "ITI para 8(b)",
+            )
+        elif not any(m.year for m in matching):
+            gap(
+                "import_mark_lacks_year",
+                Severity.ENCOURAGED,
+                f"import mark for {imp.country} lacks the year of import",
+                "ITI para 8(b), where possible",
+            )
+    if left_state_stock_for_civilian and not any(
+        m.kind is MarkKind.STATE and m.country == left_state_stock_for_civilian for m in marks
+    ):
+        gap(
+            "no_state_mark",
+            Severity.REQUIRED,
+            f"left {left_state_stock_for_civilian} government stock for civilian use without a mark "
+            "identifying the transferring State",
+            "ITI, section on marking: transfer from government stocks to civilian use",
+        )
+    return gaps

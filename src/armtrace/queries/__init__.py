@@ -1,0 +1,1 @@
+"""The read side: lists, search, details and summaries as plain dataclasses."""

@@ -1,0 +1,234 @@
+"""Reading the registry: weapon lists, one weapon with its timeline, and a summary."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from armtrace.domain.errors import NotFound
+from armtrace.domain.lifecycle import EventType, from_payload, replay
+from armtrace.domain.markings import MarkingGap, check_marks
+from armtrace.domain.registry import name_key, serial_key
+from armtrace.reference.manufacturers import manufacturers
+from armtrace.store import tables as t
+
+
+@dataclass(frozen=True)
+class WeaponRow:
+    id: int
+    category: str
+    manufacturer: str | None
+    model: str | None
+    serial: str | None
+    calibre: str | None
+    year_of_manufacture: int | None
+    status: str
+    holder: str | None
+    country: str | None
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class WeaponFilter:
+    serial: str | None = None  # a prefix of the serial, compared as a serial key
+    manufacturer: str | None = None  # a reference id
+    status: str | None = None
+    category: str | None = None
+    flagged: bool | None = None
+    business: str | None = None  # records taken over from this closed business
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[WeaponRow]
+    total: int
+    page: int
+    per_page: int
+
+
+def list_weapons(conn: sa.Connection, f: WeaponFilter, page: int = 1, per_page: int = 50) -> Page:
+    c = t.weapons.c
+    conditions: list[sa.ColumnElement[bool]] = []
+    if f.serial and (key := serial_key(f.serial)):
+        conditions.append(c.serial_key.between(key, key + "\uffff"))
+    if f.manufacturer:
+        conditions.append(c.manufacturer_id == f.manufacturer)
+    if f.status:
+        conditions.append(c.status == f.status)
+    if f.category:
+        conditions.append(c.category == f.category)
+    if f.flagged is not None:
+        conditions.append(c.flagged == f.flagged)
+    if f.business:
+        business = conn.execute(
+            sa.select(t.businesses.c.id).where(t.businesses.c.name_key == name_key(f.business))
+        ).scalar()
+        if business is None:
+            raise NotFound(
+                f"no business named {f.business!r} is recorded",
+                hint="closed businesses are recorded with 'armtrace business close'",
+            )
+        conditions.append(c.business_id == business)
+    where = sa.and_(sa.true(), *conditions)
+    total = conn.execute(sa.select(sa.func.count()).select_from(t.weapons).where(where)).scalar_one()
+    rows = conn.execute(
+        sa.select(
+            c.id,
+            c.category,
+            c.manufacturer,
+            c.model,
+            c.serial,
+            c.calibre,
+            c.year_of_manufacture,
+            c.status,
+            c.holder,
+            c.country,
+            c.flagged,
+        )
+        .where(where)
+        .order_by(c.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return Page([WeaponRow(**r._mapping) for r in rows], total, page, per_page)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    seq: int
+    type: str
+    occurred_at: datetime
+    recorded_at: datetime
+    recorded_by: str
+    summary: str
+    why: str
+    corrects: int | None
+    corrected_by: list[int]
+    hash: str
+
+
+@dataclass(frozen=True)
+class WeaponDetail:
+    weapon: dict[str, object]
+    marks: list[dict[str, object]]
+    timeline: list[TimelineEntry]
+    gaps: list[MarkingGap]
+    business: str | None = None
+
+
+def _summary(p: dict[str, Any]) -> str:
+    kind = p["type"]
+    parts = []
+    if kind == "exported":
+        parts.append(f"from {p.get('country', '?')} to {p.get('counterpart_country', '?')}")
+    elif p.get("country"):
+        parts.append(f"in {p['country']}")
+    if p.get("place"):
+        parts.append(f"at {p['place']}")
+    if p.get("facility"):
+        parts.append(f"facility {p['facility']}")
+    if p.get("holder"):
+        parts.append(f"holder {p['holder']}")
+    if p.get("who"):
+        parts.append(f"by {p['who']}")
+    for m in p.get("marks", []):
+        parts.append(f"{m['kind']} mark '{m.get('text', '')}' on {m['location']}")
+    if kind == "correction":
+        parts.append(("voids" if p.get("void") else "restates") + f" event #{p['corrects']}")
+        if p.get("changes"):
+            parts.append(json.dumps(p["changes"], ensure_ascii=False, sort_keys=True))
+    return "; ".join(parts)
+
+
+def weapon_detail(conn: sa.Connection, weapon_id: int) -> WeaponDetail:
+    row = conn.execute(sa.select(t.weapons).where(t.weapons.c.id == weapon_id)).one_or_none()
+    if row is None:
+        raise NotFound(f"there is no weapon #{weapon_id}", hint="find it with 'armtrace weapon list'")
+    marks = [
+        dict(r._mapping)
+        for r in conn.execute(sa.select(t.marks).where(t.marks.c.weapon_id == weapon_id).order_by(t.marks.c.position))
+    ]
+    events = list(conn.execute(sa.select(t.events).where(t.events.c.weapon_id == weapon_id).order_by(t.events.c.seq)))
+    payloads = [json.loads(e.payload) for e in events]
+    corrected_by: dict[int, list[int]] = {}
+    for e in events:
+        if e.corrects is not None:
+            corrected_by.setdefault(e.corrects, []).append(e.seq)
+    timeline = [
+        TimelineEntry(
+            e.seq,
+            e.type,
+            e.occurred_at,
+            e.recorded_at,
+            e.recorded_by,
+            _summary(p),
+            str(p.get("why", "")),
+            e.corrects,
+            corrected_by.get(e.seq, []),
+            e.hash,
+        )
+        for e, p in zip(events, payloads, strict=True)
+    ]
+    state = replay([(e.seq, from_payload(p)) for e, p in zip(events, payloads, strict=True)])
+    gaps = check_marks(
+        state.description,
+        state.marks,
+        imports=state.imports,
+        left_state_stock_for_civilian=state.left_state_stock_for_civilian,
+    )
+    business = None
+    if row.business_id is not None:
+        business = conn.execute(sa.select(t.businesses.c.name).where(t.businesses.c.id == row.business_id)).scalar()
+    return WeaponDetail(dict(row._mapping), marks, timeline, gaps, business)
+
+
+@dataclass
+class Summary:
+    weapons: int = 0
+    events: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_manufacturer: list[tuple[str, int]] = field(default_factory=list)
+    manufacturers: int = 0
+    flagged: int = 0
+    first_event: date | None = None
+    last_event: date | None = None
+    events_by_type: dict[str, int] = field(default_factory=dict)
+
+
+def registry_summary(conn: sa.Connection, top: int = 10) -> Summary:
+    c = t.weapons.c
+    s = Summary()
+    s.by_status = dict(conn.execute(sa.select(c.status, sa.func.count()).group_by(c.status)).tuples().all())
+    s.by_category = dict(conn.execute(sa.select(c.category, sa.func.count()).group_by(c.category)).tuples().all())
+    # By the company, not by how records wrote it: Izhmash and Kalashnikov Concern are one maker.
+    makers = conn.execute(
+        sa.select(c.manufacturer_key, sa.func.min(c.manufacturer), sa.func.count())
+        .where(c.manufacturer_key != "")
+        .group_by(c.manufacturer_key)
+        .order_by(sa.func.count().desc())
+        .limit(top)
+    ).all()
+    index = manufacturers()
+    s.by_manufacturer = [
+        (index.by_id[key].name if key in index.by_id else str(name), int(n)) for key, name, n in makers
+    ]
+    s.manufacturers = conn.execute(
+        sa.select(sa.func.count(sa.distinct(c.manufacturer_key))).where(c.manufacturer_key != "")
+    ).scalar_one()
+    s.weapons = sum(s.by_status.values())
+    s.flagged = conn.execute(sa.select(sa.func.count()).where(c.flagged)).scalar_one()
+    e = t.events.c
+    s.events_by_type = dict(conn.execute(sa.select(e.type, sa.func.count()).group_by(e.type)).tuples().all())
+    s.events = sum(s.events_by_type.values())
+    first, last = conn.execute(sa.select(sa.func.min(e.occurred_at), sa.func.max(e.occurred_at))).one()
+    s.first_event = first.date() if first else None
+    s.last_event = last.date() if last else None
+    return s
+
+
+EVENT_TYPES = [e.value for e in EventType]

@@ -1,0 +1,96 @@
+"""The manufacturers reference: names, aliases and former names, to one known company.
+
+A name is resolved only when it matches a known name, alias or former name once folded
+(case, accents, punctuation, legal form). Anything else is not guessed: the caller gets
+the closest known names as suggestions, each with its similarity.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from rapidfuzz import fuzz, process
+
+from armtrace.reference.names import fold
+
+
+@dataclass(frozen=True)
+class Manufacturer:
+    id: str
+    name: str
+    country: str
+    aliases: tuple[str, ...]
+    former_names: tuple[str, ...]
+    kind: str
+
+
+@dataclass(frozen=True)
+class Match:
+    manufacturer: Manufacturer
+    kind: str  # name, alias, former_name, similar
+    matched: str  # the known name that matched
+    confidence: float  # 1.0 for a folded-exact match
+
+    def explain(self, given: str) -> str:
+        m = self.manufacturer
+        if self.kind == "name":
+            return f"{given!r} is {m.name}"
+        if self.kind == "former_name":
+            return f"{self.matched} is a former name of {m.name}"
+        if self.kind == "alias":
+            return f"{self.matched} is another name of {m.name}"
+        return f"{given!r} resembles {self.matched} ({m.name}), similarity {self.confidence:.0%}"
+
+
+class ManufacturerIndex:
+    def __init__(self, rows: list[Manufacturer]) -> None:
+        self.by_id = {m.id: m for m in rows}
+        self._keys: dict[str, tuple[Manufacturer, str, str]] = {}
+        for m in rows:
+            for kind, names in (("name", (m.name,)), ("alias", m.aliases), ("former_name", m.former_names)):
+                for n in names:
+                    self._keys.setdefault(fold(n), (m, kind, n))
+        self._choices = list(self._keys)
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+    def resolve(self, name: str) -> Match | None:
+        """The company a name surely refers to, or None."""
+        if name in self.by_id:
+            m = self.by_id[name]
+            return Match(m, "name", m.name, 1.0)
+        hit = self._keys.get(fold(name))
+        if hit is None:
+            return None
+        return Match(hit[0], hit[1], hit[2], 1.0)
+
+    def suggest(self, name: str, limit: int = 3) -> list[Match]:
+        """The closest known names, best first, one per company."""
+        found: list[Match] = []
+        seen: set[str] = set()
+        for key, score, _ in process.extract(fold(name), self._choices, scorer=fuzz.WRatio, limit=limit * 4):
+            m, _kind, original = self._keys[key]
+            if m.id not in seen:
+                seen.add(m.id)
+                found.append(Match(m, "similar", original, score / 100))
+            if len(found) == limit:
+                break
+        return found
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in cell.split("|") if p.strip())
+
+
+@cache
+def manufacturers() -> ManufacturerIndex:
+    text = (files("armtrace.reference") / "data" / "manufacturers.csv").read_text(encoding="utf-8")
+    rows = [
+        Manufacturer(r["id"], r["name"], r["country"], _split(r["aliases"]), _split(r["former_names"]), r["kind"])
+        for r in csv.DictReader(text.splitlines())
+    ]
+    return ManufacturerIndex(rows)

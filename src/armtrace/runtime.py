@@ -1,0 +1,77 @@
+"""Wiring: settings in, an engine, a clock, an actor and units of work out.
+
+Built once by an entry point (the CLI now, the API later) and passed along; nothing
+connects at import time.
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import sqlalchemy as sa
+
+from armtrace.domain.actors import Actor, Clock, SystemClock
+from armtrace.domain.errors import RuleViolation
+from armtrace.domain.retention import RecordType, RetentionPolicy
+from armtrace.settings import Settings
+from armtrace.store.engine import make_engine
+from armtrace.store.migrate import is_current, upgrade
+from armtrace.store.uow import UnitOfWork
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    clock: Clock = field(default_factory=SystemClock)
+    actor: Actor | None = None
+
+    def __post_init__(self) -> None:
+        if self.actor is None:
+            who = self.settings.actor or _login()
+            self.actor = Actor(who, who)
+
+    @cached_property
+    def engine(self) -> sa.Engine:
+        return make_engine(self.settings.database_url)
+
+    @cached_property
+    def policy(self) -> RetentionPolicy:
+        return RetentionPolicy(
+            {
+                RecordType.MANUFACTURE: self.settings.retention_manufacture_years,
+                RecordType.OTHER: self.settings.retention_other_years,
+            }
+        )
+
+    def uow(self) -> UnitOfWork:
+        assert self.actor is not None
+        return UnitOfWork(self.engine, self.actor, self.clock)
+
+    def init_store(self) -> None:
+        upgrade(self.engine)
+
+    def require_store(self) -> None:
+        """Refuse to work on a store that was never initialised or is behind the code."""
+        try:
+            current = is_current(self.engine)
+        except sa.exc.OperationalError as exc:
+            raise RuleViolation(
+                f"cannot open the store at {self.safe_url}: {exc.orig}", hint="check ARMTRACE_DATABASE_URL"
+            ) from exc
+        if not current:
+            raise RuleViolation(
+                f"the store at {self.safe_url} is not initialised or not up to date", hint="run 'armtrace init' first"
+            )
+
+    @property
+    def safe_url(self) -> str:
+        return sa.make_url(self.settings.database_url).render_as_string(hide_password=True)
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -1,0 +1,252 @@
+"""Loading many weapon records at once, and taking over a closed business's books.
+
+Bulk loads validate every record with the same rules as one-by-one entry, reject bad
+records with their reasons without blocking the good ones, and chain the good ones in
+order in one transaction per batch. Business closure (ITI, section on record-keeping):
+the records of a manufacturer or dealer that closes are taken over by the State register,
+linked to the closed company, and stay searchable by it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+
+from armtrace.domain.actors import Clock
+from armtrace.domain.errors import ArmtraceError, Conflict, Problem, ProblemList, RuleViolation
+from armtrace.domain.lifecycle import EventFacts, WeaponState, replay
+from armtrace.domain.registry import model_key, serial_key
+from armtrace.domain.retention import RetentionPolicy, retain_until
+from armtrace.services.intake import EventInput, country, event_facts
+from armtrace.services.registry import DEFAULT_POLICY, AddWeapon, first_event
+from armtrace.store import tables as t
+from armtrace.store.chain import Pending
+from armtrace.store.registry import NewWeapon
+from armtrace.store.uow import Change, UnitOfWork
+
+
+@dataclass(frozen=True)
+class WeaponRecord:
+    """One weapon and its history: the first event in `add`, the rest in `events`."""
+
+    add: AddWeapon
+    events: tuple[EventInput, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rejected:
+    index: int
+    problems: tuple[Problem, ...]
+    detail: str
+
+
+@dataclass
+class LoadResult:
+    read: int = 0
+    loaded: int = 0
+    events: int = 0
+    duplicates: list[tuple[int, int]] = field(default_factory=list)  # (index, existing weapon id)
+    rejected: list[Rejected] = field(default_factory=list)
+    weapon_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Ready:
+    index: int
+    facts: list[EventFacts]
+    state: WeaponState
+
+
+def _prepare(i: int, rec: WeaponRecord, clock: Clock) -> _Ready | Rejected:
+    problems = ProblemList()
+    first, _notes = first_event(rec.add, problems, clock)
+    rest = [event_facts(problems, e, clock.now()) for e in rec.events]
+    if problems or first is None:
+        return Rejected(i, tuple(problems.problems), "the record has invalid fields")
+    facts = [first, *[f for f in rest if f is not None]]
+    try:
+        state = replay(list(enumerate(facts)))
+    except ArmtraceError as exc:
+        return Rejected(i, exc.problems, exc.detail)
+    return _Ready(i, facts, state)
+
+
+def _existing(conn: sa.Connection, keys: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], int]:
+    c = t.weapons.c
+    found: dict[tuple[str, str, str], int] = {}
+    for start in range(0, len(keys), 400):
+        chunk = keys[start : start + 400]
+        rows = conn.execute(
+            sa.select(c.manufacturer_key, c.model_key, c.serial_key, c.id).where(
+                sa.tuple_(c.manufacturer_key, c.model_key, c.serial_key).in_(chunk)
+            )
+        )
+        found.update({(r[0], r[1], r[2]): r[3] for r in rows})
+    return found
+
+
+def _key(state: WeaponState) -> tuple[str, str, str] | None:
+    d = state.description
+    key = serial_key(d.serial)
+    return None if key is None else (d.manufacturer_key, model_key(d.model), key)
+
+
+def load_into(
+    uow: UnitOfWork,
+    records: Sequence[WeaponRecord],
+    clock: Clock,
+    policy: RetentionPolicy,
+    *,
+    business_id: int | None = None,
+    offset: int = 0,
+) -> LoadResult:
+    """Validate and append records inside an open unit of work (the caller commits)."""
+    result = LoadResult(read=len(records))
+    ready: list[_Ready] = []
+    for i, rec in enumerate(records, start=offset):
+        prepared = _prepare(i, rec, clock)
+        (result.rejected.append(prepared) if isinstance(prepared, Rejected) else ready.append(prepared))
+    head = uow.events.lock_head()
+    existing = _existing(uow.conn, [k for r in ready if (k := _key(r.state)) is not None])
+    fresh: list[_Ready] = []
+    for r in ready:
+        key = _key(r.state)
+        if key is not None and key in existing:
+            result.duplicates.append((r.index, existing[key]))
+            continue
+        if key is not None:
+            existing[key] = -1  # a second copy in the same load is a duplicate too
+        fresh.append(r)
+    seq = head.seq
+    new: list[NewWeapon] = []
+    for r in fresh:
+        until = retain_until([(f.type, f.occurred_at) for f in r.facts], policy)
+        new.append(NewWeapon(r.state, seq + 1, seq + len(r.facts), until, business_id))
+        seq += len(r.facts)
+    ids = uow.weapons.add(new, log_each=False)
+    pending = [Pending(wid, f) for wid, r in zip(ids, fresh, strict=True) for f in r.facts]
+    seqs = uow.events.append(pending, clock.now(), uow.actor.id)
+    assert not seqs or seqs[-1] == seq, "event numbers drifted from the weapons' first and last events"
+    result.loaded, result.events, result.weapon_ids = len(ids), len(pending), ids
+    if ids:
+        uow.note(
+            Change(
+                "registry:records:load",
+                "records",
+                f"{seqs[0]}-{seqs[-1]}",
+                None,
+                {
+                    "weapons": len(ids),
+                    "events": len(pending),
+                    "first_weapon_id": ids[0],
+                    "last_weapon_id": ids[-1],
+                    "business_id": business_id,
+                    "duplicates": len(result.duplicates),
+                    "rejected": len(result.rejected),
+                },
+            )
+        )
+    return result
+
+
+def load_records(
+    records: Sequence[WeaponRecord],
+    uow: UnitOfWork,
+    clock: Clock,
+    policy: RetentionPolicy = DEFAULT_POLICY,
+    *,
+    offset: int = 0,
+) -> LoadResult:
+    """Load a batch of weapon records in one transaction; bad ones are reported, not loaded."""
+    with uow:
+        result = load_into(uow, records, clock, policy, offset=offset)
+        uow.commit()
+    return result
+
+
+@dataclass(frozen=True)
+class CloseBusiness:
+    name: str
+    kind: str  # manufacturer or dealer
+    closed_on: date
+    why: str  # the legal act or decision
+    country: str | None = None
+    licence: str | None = None
+
+
+def close_business(
+    cmd: CloseBusiness,
+    records: Sequence[WeaponRecord],
+    uow: UnitOfWork,
+    clock: Clock,
+    policy: RetentionPolicy = DEFAULT_POLICY,
+) -> tuple[int, LoadResult]:
+    """Record a business's closure and take its records into the State register, in one go."""
+    problems = ProblemList()
+    if cmd.kind not in ("manufacturer", "dealer"):
+        problems.add("kind", "is not manufacturer or dealer", cmd.kind)
+    if not cmd.why.strip():
+        problems.add("why", "is missing", hint="cite the decision or law under which the records pass to the State")
+    if cmd.closed_on > clock.now().date():
+        problems.add("closed_on", "is in the future", cmd.closed_on.isoformat())
+    code = country(problems, "country", cmd.country)
+    problems.raise_if_any(
+        f"the closure of {cmd.name!r} was not recorded", hint="correct the fields listed and try again"
+    )
+    with uow:
+        uow.events.lock_head()
+        found = uow.businesses.by_name(cmd.name)
+        if found is not None and found["closed_on"] is not None:
+            raise Conflict(
+                f"{found['name']!r} was already closed on {found['closed_on']}",
+                hint="its records are in the register: 'armtrace weapon list --business NAME'",
+            )
+        values: dict[str, object] = {"closed_on": cmd.closed_on, "records_received_at": clock.now()}
+        if found is None:
+            business_id = uow.businesses.add(
+                {"name": cmd.name.strip(), "kind": cmd.kind, "country": code, "licence": cmd.licence, **values}
+            )
+        else:
+            business_id = int(found["id"])  # type: ignore[call-overload]
+            uow.businesses.update(business_id, values, "registry:business:close", cmd.why)
+        result = load_into(uow, records, clock, policy, business_id=business_id)
+        if result.rejected:
+            raise RuleViolation(
+                f"{len(result.rejected)} of {result.read} records of {cmd.name!r} are invalid: nothing was taken over",
+                rule="ITI, section on record-keeping: records pass to the State complete",
+                problems=[
+                    Problem(
+                        f"record {r.index + 1}",
+                        r.detail + ("; " + "; ".join(map(str, r.problems)) if r.problems else ""),
+                    )
+                    for r in result.rejected[:20]
+                ],
+                hint="correct those records in the file and run the closure again",
+            )
+        uow.commit()
+    return business_id, result
+
+
+def record_from_json(obj: Mapping[str, object], *, allow_unlisted_manufacturer: bool = False) -> WeaponRecord:
+    """A record from its JSON form: {"weapon": {...}, "events": [{first}, {...}, ...]}."""
+    weapon = obj.get("weapon")
+    events = obj.get("events")
+    if not isinstance(weapon, Mapping) or not isinstance(events, list) or not events:
+        raise RuleViolation(
+            "a record needs a 'weapon' object and a non-empty 'events' list",
+            hint='write each line as {"weapon": {...}, "events": [{"type": ...}, ...]}',
+        )
+    inputs = [event_input(e) for e in events]
+    return WeaponRecord(AddWeapon(weapon, inputs[0], allow_unlisted_manufacturer), tuple(inputs[1:]))
+
+
+def event_input(e: object) -> EventInput:
+    if not isinstance(e, Mapping):
+        raise RuleViolation("each event must be a JSON object", hint='e.g. {"type": "imported", ...}')
+    known = {f for f in EventInput.__dataclass_fields__ if f != "extra"}
+    values = {k: v for k, v in e.items() if k in known}
+    values["marks"] = tuple(values.get("marks") or ())
+    return EventInput(**values, extra={k: v for k, v in e.items() if k not in known})

@@ -1,0 +1,232 @@
+"""Registry use cases for one weapon: add it, record what happens to it, correct, mark.
+
+Each takes a command, a unit of work and a clock; each is one transaction that appends
+to the hash chain and rewrites the weapon's projection, or changes nothing at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from armtrace.domain.actors import Clock
+from armtrace.domain.errors import Conflict, NotFound, ProblemList, RuleViolation
+from armtrace.domain.lifecycle import EventFacts, EventType, WeaponState, fold, replay
+from armtrace.domain.markings import Location, Mark, MarkingGap, MarkKind, check_marks, manufacture_mark_from
+from armtrace.domain.retention import RetentionPolicy, retain_until
+from armtrace.services.intake import EventInput, country, describe, event_facts
+from armtrace.store.chain import Pending
+from armtrace.store.registry import NewWeapon
+from armtrace.store.uow import UnitOfWork
+
+DEFAULT_POLICY = RetentionPolicy()
+
+
+@dataclass(frozen=True)
+class AddWeapon:
+    """Record a weapon: its description and the first event that brings it into the registry."""
+
+    description: Mapping[str, object]
+    first_event: EventInput
+    allow_unlisted_manufacturer: bool = False
+
+
+@dataclass(frozen=True)
+class RecordEvent:
+    weapon_id: int
+    event: EventInput
+
+
+@dataclass(frozen=True)
+class CorrectEvent:
+    """Correct event `corrects`: void it, or restate some of its facts; `why` is the reason."""
+
+    weapon_id: int
+    corrects: int
+    why: str
+    void: bool = False
+    changes: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AssignMark:
+    """The State gives an unmarked, obliterated or craft-made weapon a unique mark (ITI, section on marking)."""
+
+    weapon_id: int
+    country: str
+    why: str
+    location: str = "frame"
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    weapon_id: int
+    seq: int
+    state: WeaponState
+    gaps: list[MarkingGap]
+    notes: tuple[str, ...] = ()
+
+
+def marking_gaps(state: WeaponState) -> list[MarkingGap]:
+    return check_marks(
+        state.description,
+        state.marks,
+        imports=state.imports,
+        left_state_stock_for_civilian=state.left_state_stock_for_civilian,
+    )
+
+
+def first_event(cmd: AddWeapon, problems: ProblemList, clock: Clock) -> tuple[EventFacts | None, tuple[str, ...]]:
+    """Resolve an AddWeapon into the weapon's first event, with the manufacture mark it carries."""
+    described = describe(
+        problems,
+        cmd.description,
+        this_year=clock.now().year,
+        allow_unlisted_manufacturer=cmd.allow_unlisted_manufacturer,
+    )
+    facts = event_facts(problems, cmd.first_event, clock.now(), described.description)
+    if facts is None:
+        return None, described.notes
+    if not any(m.kind is MarkKind.MANUFACTURE for m in facts.marks):
+        made = manufacture_mark_from(described.description)
+        if made is not None:
+            facts = replace(facts, marks=(made, *facts.marks))
+    return facts, described.notes
+
+
+def add_weapon(cmd: AddWeapon, uow: UnitOfWork, clock: Clock, policy: RetentionPolicy = DEFAULT_POLICY) -> Recorded:
+    """Record a new weapon; refuses a duplicate identity, naming the existing record."""
+    problems = ProblemList()
+    facts, notes = first_event(cmd, problems, clock)
+    problems.raise_if_any("the weapon was not recorded", hint="correct the fields listed and try again")
+    assert facts is not None and facts.description is not None
+    state = fold(None, facts)
+    with uow:
+        head = uow.events.lock_head()
+        existing = uow.weapons.find_identity(facts.description)
+        if existing is not None:
+            raise Conflict(
+                f"weapon #{existing} already has this manufacturer, model and serial",
+                hint=f"see 'armtrace weapon show {existing}'; record events on that weapon instead",
+                extra={"existing_id": existing},
+            )
+        seq = head.seq + 1
+        until = retain_until([(facts.type, facts.occurred_at)], policy)
+        [weapon_id] = uow.weapons.add([NewWeapon(state, seq, seq, until)])
+        uow.events.append([Pending(weapon_id, facts)], clock.now(), uow.actor.id)
+        uow.commit()
+    return Recorded(weapon_id, seq, state, marking_gaps(state), notes)
+
+
+def load_history(uow: UnitOfWork, weapon_id: int) -> list[tuple[int, EventFacts]]:
+    events = uow.events.of_weapon(weapon_id)
+    if not events:
+        raise NotFound(f"there is no weapon #{weapon_id}", hint="find it with 'armtrace weapon list'")
+    return [(e.seq, e.facts) for e in events]
+
+
+def _append(
+    uow: UnitOfWork,
+    clock: Clock,
+    policy: RetentionPolicy,
+    weapon_id: int,
+    history: Sequence[tuple[int, EventFacts]],
+    facts: EventFacts,
+    action: str,
+    reason: str | None = None,
+) -> Recorded:
+    seq = uow.events.lock_head().seq + 1
+    state = replay([*history, (seq, facts)])
+    until = retain_until(
+        [(e.type, e.occurred_at) for _, e in history if e.type is not EventType.CORRECTION]
+        + [(facts.type, facts.occurred_at)],
+        policy,
+    )
+    uow.events.append([Pending(weapon_id, facts)], clock.now(), uow.actor.id)
+    uow.weapons.save(weapon_id, state, last_seq=seq, retain_until=until, action=action, reason=reason)
+    uow.commit()
+    return Recorded(weapon_id, seq, state, marking_gaps(state))
+
+
+def record_event(cmd: RecordEvent, uow: UnitOfWork, clock: Clock, policy: RetentionPolicy = DEFAULT_POLICY) -> Recorded:
+    """Append one lifecycle event to a weapon's record (manufacture, transfer, loss ...)."""
+    problems = ProblemList()
+    facts = event_facts(problems, cmd.event, clock.now())
+    if facts is not None and facts.type is EventType.CORRECTION:
+        problems.add("type", "corrections have their own command", hint="use 'armtrace event correct'")
+    problems.raise_if_any(
+        f"the event was not recorded on weapon #{cmd.weapon_id}", hint="correct the fields listed and try again"
+    )
+    assert facts is not None
+    with uow:
+        uow.events.lock_head()
+        history = load_history(uow, cmd.weapon_id)
+        return _append(uow, clock, policy, cmd.weapon_id, history, facts, f"registry:weapon:{facts.type.value}")
+
+
+def correct_event(
+    cmd: CorrectEvent, uow: UnitOfWork, clock: Clock, policy: RetentionPolicy = DEFAULT_POLICY
+) -> Recorded:
+    """Correct an earlier event by a new one that names it; the original stays as it was."""
+    with uow:
+        uow.events.lock_head()
+        history = load_history(uow, cmd.weapon_id)
+        target = dict(history).get(cmd.corrects)
+        if target is None:
+            raise NotFound(
+                f"weapon #{cmd.weapon_id} has no event #{cmd.corrects}",
+                hint=f"see its events with 'armtrace weapon show {cmd.weapon_id}'",
+            )
+        if target.type is EventType.CORRECTION:
+            raise RuleViolation(
+                f"event #{cmd.corrects} is itself a correction",
+                rule="registry lifecycle",
+                hint="correct the original event; the latest correction of it wins",
+            )
+        changes = dict(cmd.changes)
+        problems = ProblemList()
+        for key in ("country", "counterpart_country"):
+            if key in changes:
+                changes[key] = country(problems, key, changes[key])  # type: ignore[arg-type]
+        forbidden = set(changes) & {"type", "corrects", "void", "changes"}
+        if forbidden:
+            problems.add(
+                "changes",
+                f"cannot change {', '.join(sorted(forbidden))} by correction",
+                hint="void the event and record the right one",
+            )
+        facts = EventFacts(
+            type=EventType.CORRECTION,
+            occurred_at=clock.now(),
+            why=cmd.why.strip(),
+            corrects=cmd.corrects,
+            void=cmd.void,
+            changes=changes or None,
+        )
+        problems.problems.extend(facts.problems().problems)
+        problems.raise_if_any(f"event #{cmd.corrects} was not corrected")
+        try:
+            target.amended(changes)
+        except (TypeError, ValueError, KeyError) as exc:
+            raise RuleViolation(
+                f"the correction does not fit event #{cmd.corrects}: {exc}", hint="name only fields that event has"
+            ) from exc
+        return _append(uow, clock, policy, cmd.weapon_id, history, facts, "registry:weapon:correct", cmd.why)
+
+
+def assign_mark(cmd: AssignMark, uow: UnitOfWork, clock: Clock, policy: RetentionPolicy = DEFAULT_POLICY) -> Recorded:
+    """Give a weapon a unique State mark: '<country> <year> A<id>' unless a text is given."""
+    problems = ProblemList()
+    code = country(problems, "country", cmd.country)
+    problems.raise_if_any("no mark was assigned")
+    assert code is not None
+    now = clock.now()
+    text = cmd.text or f"{code} {now.year} A{cmd.weapon_id:08d}"
+    mark = Mark(MarkKind.ASSIGNED, Location(cmd.location), text=text, country=code, year=now.year, serial=text)
+    facts = EventFacts(type=EventType.MARKED, occurred_at=now, why=cmd.why, country=code, marks=(mark,))
+    facts.problems().raise_if_any("no mark was assigned")
+    with uow:
+        uow.events.lock_head()
+        history = load_history(uow, cmd.weapon_id)
+        return _append(uow, clock, policy, cmd.weapon_id, history, facts, "registry:weapon:assign_mark", cmd.why)

@@ -1,0 +1,27 @@
+"""The one settings object, read from ARMTRACE_* variables and built once at start."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///armtrace.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ARMTRACE_", extra="ignore")
+
+    database_url: str = Field(DEFAULT_DATABASE_URL, description="SQLAlchemy URL of the store")
+    environment: str = Field("development", description="development or production")
+    actor: str | None = Field(None, description="who the command-line user is, for the change log")
+    retention_manufacture_years: int = 30
+    retention_other_years: int = 20
+    archive_dir: str = "archive"
+
+    @field_validator("database_url")
+    @classmethod
+    def _psycopg3(cls, url: str) -> str:
+        # "postgresql://" means psycopg2 to SQLAlchemy; armtrace ships psycopg 3.
+        if url.startswith("postgresql://") or url.startswith("postgres://"):
+            return "postgresql+psycopg://" + url.split("://", 1)[1]
+        return url

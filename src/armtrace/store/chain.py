@@ -1,0 +1,127 @@
+"""The append-only event log and its chain head.
+
+Appending takes the head under a lock (FOR UPDATE on PostgreSQL; SQLite's BEGIN
+IMMEDIATE already admits one writer), so events get consecutive numbers and each one
+links to the event truly before it, however many clerks record at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from armtrace.domain.chain import Link, canonical, link_hash
+from armtrace.domain.lifecycle import EventFacts, from_payload, to_payload, utc_text
+from armtrace.store import tables as t
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    seq: int
+    weapon_id: int
+    facts: EventFacts
+    recorded_at: datetime
+    recorded_by: str
+    prev_hash: str
+    hash: str
+
+
+@dataclass
+class Head:
+    seq: int
+    hash: str
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An event ready to append, its weapon already known."""
+
+    weapon_id: int
+    facts: EventFacts
+
+
+class EventLog:
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+        self._head: Head | None = None
+        self._dirty = False
+
+    def lock_head(self) -> Head:
+        """Take the chain head for this transaction; every writer calls this first."""
+        if self._head is None:
+            row = self.conn.execute(
+                sa.select(t.chain_head.c.seq, t.chain_head.c.hash).where(t.chain_head.c.id == 1).with_for_update()
+            ).one()
+            self._head = Head(row.seq, row.hash)
+        return self._head
+
+    def append(self, items: Sequence[Pending], recorded_at: datetime, recorded_by: str) -> list[int]:
+        """Chain and insert events in order; returns their numbers."""
+        head = self.lock_head()
+        rows = []
+        when = utc_text(recorded_at)
+        for item in items:
+            payload = to_payload(item.facts)
+            seq = head.seq + 1
+            digest = link_hash(head.hash, Link(seq, item.weapon_id, when, recorded_by, payload))
+            rows.append(
+                {
+                    "seq": seq,
+                    "weapon_id": item.weapon_id,
+                    "type": item.facts.type.value,
+                    "occurred_at": item.facts.occurred_at,
+                    "recorded_at": recorded_at,
+                    "recorded_by": recorded_by,
+                    "payload": canonical(payload).decode("utf-8"),
+                    "corrects": item.facts.corrects,
+                    "prev_hash": head.hash,
+                    "hash": digest,
+                }
+            )
+            head.seq, head.hash = seq, digest
+        if rows:
+            self.conn.execute(t.events.insert(), rows)
+            self._dirty = True
+        return [int(r["seq"]) for r in rows]  # type: ignore[arg-type]
+
+    def write_head(self) -> None:
+        if self._dirty and self._head is not None:
+            self.conn.execute(
+                t.chain_head.update().where(t.chain_head.c.id == 1).values(seq=self._head.seq, hash=self._head.hash)
+            )
+            self._dirty = False
+
+    def of_weapon(self, weapon_id: int) -> list[StoredEvent]:
+        rows = self.conn.execute(sa.select(t.events).where(t.events.c.weapon_id == weapon_id).order_by(t.events.c.seq))
+        return [to_stored(r) for r in rows]
+
+    def get(self, seq: int) -> StoredEvent | None:
+        row = self.conn.execute(sa.select(t.events).where(t.events.c.seq == seq)).one_or_none()
+        return None if row is None else to_stored(row)
+
+
+def to_stored(row: sa.Row[object]) -> StoredEvent:
+    m = row._mapping
+    return StoredEvent(
+        m["seq"],
+        m["weapon_id"],
+        from_payload(json.loads(m["payload"])),
+        m["recorded_at"],
+        m["recorded_by"],
+        m["prev_hash"],
+        m["hash"],
+    )
+
+
+def stream(conn: sa.Connection, order: str = "seq", batch: int = 5000) -> Iterator[sa.Row[object]]:
+    """Every stored event, in chain order or grouped by weapon, read in batches."""
+    cols = t.events.c
+    ordering = (cols.seq,) if order == "seq" else (cols.weapon_id, cols.seq)
+    result = conn.execution_options(stream_results=True, yield_per=batch).execute(
+        sa.select(t.events).order_by(*ordering)
+    )
+    yield from result

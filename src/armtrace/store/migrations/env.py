@@ -1,0 +1,38 @@
+"""Alembic environment: the URL comes from the caller or from ARMTRACE_DATABASE_URL."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from armtrace.settings import Settings
+from armtrace.store.engine import make_engine
+from armtrace.store.tables import metadata
+
+config = context.config
+
+
+def run_migrations() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    url = config.get_main_option("sqlalchemy.url") or Settings().database_url
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        _run(conn)
+        conn.commit()
+    engine.dispose()
+
+
+def _run(connection: object) -> None:
+    context.configure(
+        connection=connection,  # type: ignore[arg-type]
+        target_metadata=metadata,
+        render_as_batch=True,  # SQLite can only alter tables by copying them
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations()

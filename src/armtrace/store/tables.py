@@ -1,0 +1,145 @@
+"""The schema. Alembic migrations create it; this module describes it for queries.
+
+Every constraint is named by convention so migrations can alter it on both stores.
+The `weapons` and `marks` tables are projections of `events`, rewritten in the same
+transaction; `events` is append-only and hash-chained (`chain_head` holds its tip).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from armtrace.store.types import BigId, UTCDateTime
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+businesses = sa.Table(
+    "businesses",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("name_key", sa.String(300), nullable=False, unique=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("country", sa.String(3)),
+    sa.Column("licence", sa.String(100)),
+    sa.Column("closed_on", sa.Date),
+    sa.Column("records_received_at", UTCDateTime),
+    sa.Column("note", sa.Text),
+)
+
+weapons = sa.Table(
+    "weapons",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("category", sa.String(40), nullable=False),
+    sa.Column("manufacturer", sa.String(300)),
+    sa.Column("manufacturer_id", sa.String(80), index=True),
+    sa.Column("manufacturer_key", sa.String(320), nullable=False),
+    sa.Column("country_of_manufacture", sa.String(3)),
+    sa.Column("serial", sa.String(100)),
+    sa.Column("serial_key", sa.String(100), index=True),
+    sa.Column("model", sa.String(120)),
+    sa.Column("model_key", sa.String(120), nullable=False),
+    sa.Column("calibre", sa.String(80)),
+    sa.Column("year_of_manufacture", sa.Integer),
+    sa.Column("marking_condition", sa.String(30), nullable=False),
+    sa.Column("origin", sa.String(20), nullable=False),
+    sa.Column("reference_id", sa.String(80)),
+    sa.Column("flagged", sa.Boolean, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, index=True),
+    sa.Column("holder", sa.String(300)),
+    sa.Column("country", sa.String(3)),
+    sa.Column("place", sa.String(300)),
+    sa.Column("facility", sa.String(120)),
+    sa.Column("first_seq", sa.BigInteger, nullable=False),
+    sa.Column("last_seq", sa.BigInteger, nullable=False),
+    sa.Column("retain_until", sa.Date, nullable=False),
+    sa.Column("business_id", sa.BigInteger, sa.ForeignKey("businesses.id"), index=True),
+    sa.UniqueConstraint("manufacturer_key", "model_key", "serial_key", name="uq_weapons_identity"),
+)
+
+marks = sa.Table(
+    "marks",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("weapon_id", sa.BigInteger, sa.ForeignKey("weapons.id"), nullable=False, index=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("location", sa.String(30), nullable=False),
+    sa.Column("text", sa.String(300), nullable=False),
+    sa.Column("country", sa.String(3)),
+    sa.Column("year", sa.Integer),
+    sa.Column("manufacturer", sa.String(300)),
+    sa.Column("serial", sa.String(100)),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("weapon_id", sa.BigInteger, sa.ForeignKey("weapons.id"), nullable=False),
+    sa.Column("type", sa.String(20), nullable=False),
+    sa.Column("occurred_at", UTCDateTime, nullable=False),
+    sa.Column("recorded_at", UTCDateTime, nullable=False),
+    sa.Column("recorded_by", sa.String(120), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("corrects", sa.BigInteger),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Index("ix_events_weapon_id_seq", "weapon_id", "seq"),
+)
+
+chain_head = sa.Table(
+    "chain_head",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+
+archives = sa.Table(
+    "archives",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("created_by", sa.String(120), nullable=False),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("weapons", sa.Integer, nullable=False),
+    sa.Column("events", sa.Integer, nullable=False),
+)
+
+archived_events = sa.Table(
+    "archived_events",
+    metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("weapon_id", sa.BigInteger, nullable=False),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("archive_id", sa.BigInteger, sa.ForeignKey("archives.id"), nullable=False, index=True),
+)
+
+change_log = sa.Table(
+    "change_log",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("at", UTCDateTime, nullable=False, index=True),
+    sa.Column("actor", sa.String(120), nullable=False),
+    sa.Column("actor_name", sa.String(300), nullable=False),
+    sa.Column("run_id", sa.String(36), nullable=False),
+    sa.Column("action", sa.String(80), nullable=False),
+    sa.Column("object_type", sa.String(40), nullable=False),
+    sa.Column("object_id", sa.String(64), nullable=False),
+    sa.Column("before", sa.Text),
+    sa.Column("after", sa.Text),
+    sa.Column("reason", sa.Text),
+    sa.Index("ix_change_log_object", "object_type", "object_id"),
+)

@@ -1,0 +1,258 @@
+"""The `armtrace` command, as a clerk and an auditor use it, on both stores."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from armtrace.cli.main import app
+
+runner = CliRunner()
+
+
+def armtrace(url: str, *args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["--db", url, "--as", "clerk7", *args], env={"COLUMNS": "200"})
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def store(store_url: str) -> str:
+    return store_url
+
+
+ADD = [
+    "weapon",
+    "add",
+    "--category",
+    "assault_rifle",
+    "--manufacturer",
+    "Izhmash",
+    "--model",
+    "AKM",
+    "--serial",
+    "0365292",
+    "--calibre",
+    "7,62 x 39",
+    "--year",
+    "2003",
+    "--event",
+    "imported",
+    "--date",
+    "2009-05-04",
+    "--country",
+    "KEN",
+    "--holder",
+    "National Police Service",
+    "--why",
+    "IP/2009/17",
+    "--mark",
+    "import:receiver:KEN 09:KEN:2009",
+]
+
+
+def test_a_clerk_records_a_weapon_and_its_life_and_the_auditor_verifies_it(store) -> None:
+    code, out = armtrace(store, *ADD)
+    assert code == 0, out
+    assert "Recorded weapon #1: event #1, status held" in out
+    assert "Izhmash is a former name of Kalashnikov Concern" in out
+    code, out = armtrace(
+        store,
+        "event",
+        "add",
+        "1",
+        "--type",
+        "stock_in",
+        "--facility",
+        "Kahawa Central Armoury",
+        "--date",
+        "2009-06-01",
+        "--why",
+        "RV/33",
+    )
+    assert code == 0 and "status in_stock" in out
+    code, out = armtrace(
+        store,
+        "event",
+        "add",
+        "1",
+        "--type",
+        "stolen",
+        "--date",
+        "2015-02-03",
+        "--country",
+        "KEN",
+        "--place",
+        "Kahawa",
+        "--why",
+        "OB/2015/44",
+    )
+    assert code == 0 and "status stolen" in out
+    code, out = armtrace(store, "weapon", "show", "1")
+    assert code == 0
+    assert "Kahawa Central Armoury" in out and "OB/2015/44" in out and "7.62x39mm" in out
+    assert "ITI marking check: no gap" in out
+    code, out = armtrace(store, "weapon", "list", "--status", "stolen")
+    assert code == 0 and "0365292" in out and "1 weapons" in out
+    code, out = armtrace(store, "verify")
+    assert code == 0 and "OK" in out and "Checked 3 events" in out
+
+
+def test_a_duplicate_is_refused_with_exit_code_4_and_the_existing_id(store) -> None:
+    armtrace(store, *ADD)
+    code, out = armtrace(store, *ADD)
+    assert code == 4
+    assert "weapon #1 already has this manufacturer, model and serial" in out
+
+
+def test_bad_input_lists_every_problem_with_what_to_do_and_exits_2(store) -> None:
+    code, out = armtrace(
+        store,
+        "weapon",
+        "add",
+        "--category",
+        "bazooka",
+        "--manufacturer",
+        "Glok",
+        "--why",
+        "",
+        "--event",
+        "imported",
+        "--country",
+        "Narnia",
+    )
+    assert code == 2
+    for expected in (
+        "category = 'bazooka'",
+        "manufacturer = 'Glok'",
+        "closest known: Glock",
+        "country = 'Narnia'",
+        "why: is missing",
+        "What to do",
+    ):
+        assert expected in out, expected
+
+
+def test_an_event_on_a_missing_weapon_exits_3(store) -> None:
+    armtrace(store, "init")
+    code, out = armtrace(store, "event", "add", "42", "--type", "lost", "--why", "OB/1")
+    assert code == 3 and "there is no weapon #42" in out
+
+
+def test_a_correction_is_shown_on_the_timeline(store) -> None:
+    armtrace(store, *ADD)
+    armtrace(
+        store,
+        "event",
+        "add",
+        "1",
+        "--type",
+        "transferred",
+        "--holder",
+        "Unit 4",
+        "--date",
+        "2010-01-01",
+        "--why",
+        "IV/1",
+    )
+    code, out = armtrace(store, "event", "correct", "1", "2", "--set", "holder=Unit 5", "--why", "unit misread")
+    assert code == 0 and "Corrected weapon #1" in out
+    code, out = armtrace(store, "weapon", "show", "1")
+    assert "corrected by #3" in out and "restates event #2" in out and "Unit 5" in out
+
+
+def test_an_unmarked_weapon_is_flagged_and_given_a_state_mark(store) -> None:
+    code, out = armtrace(
+        store,
+        "weapon",
+        "add",
+        "--category",
+        "self_loading_pistol",
+        "--condition",
+        "unmarked",
+        "--origin",
+        "craft",
+        "--event",
+        "recovered",
+        "--holder",
+        "DCI Firearms Unit",
+        "--date",
+        "2024-01-01",
+        "--why",
+        "SR/2024/1",
+    )
+    assert code == 0 and "has not assigned it a unique mark" in out
+    code, out = armtrace(store, "weapon", "list", "--flagged")
+    assert "1 weapons" in out
+    code, out = armtrace(store, "weapon", "assign-mark", "1", "--country", "KEN", "--why", "MO/1")
+    assert code == 0 and "no gap" in out
+
+
+def test_verify_names_the_tampered_event_and_exits_1(store) -> None:
+    import sqlalchemy as sa
+
+    armtrace(store, *ADD)
+    armtrace(store, "event", "add", "1", "--type", "lost", "--date", "2012-01-01", "--why", "OB/9")
+    engine = sa.create_engine(store.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE events SET payload = replace(payload, 'OB/9', 'OB/8') WHERE seq = 2")
+    engine.dispose()
+    code, out = armtrace(store, "verify")
+    assert code == 1
+    assert "Chain broken at event #2" in out and "altered" in out
+
+
+def test_a_closed_dealers_books_are_taken_over_from_a_file(store, tmp_path: Path) -> None:
+    books = tmp_path / "books.jsonl"
+    books.write_text(
+        "\n".join(
+            json.dumps(line)
+            for line in [
+                {
+                    "weapon": {"category": "shotgun", "manufacturer": "Mossberg", "model": "500", "serial": "U123456"},
+                    "events": [
+                        {
+                            "type": "imported",
+                            "why": "IP/3",
+                            "occurred_at": "2011-05-01",
+                            "country": "KEN",
+                            "holder": "Coast Firearms & Outfitters",
+                        }
+                    ],
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
+    armtrace(store, "init")
+    code, out = armtrace(
+        store,
+        "business",
+        "close",
+        "Coast Firearms & Outfitters",
+        "--kind",
+        "dealer",
+        "--closed-on",
+        "2024-06-30",
+        "--why",
+        "Firearms Act s.12",
+        "--records",
+        str(books),
+    )
+    assert code == 0 and "1 records taken over" in out
+    code, out = armtrace(store, "weapon", "list", "--business", "Coast Firearms & Outfitters")
+    assert "U123456" in out
+
+
+def test_an_early_purge_is_refused_with_the_date(store, tmp_path: Path) -> None:
+    armtrace(store, *ADD)
+    armtrace(store, "event", "add", "1", "--type", "destroyed", "--date", "2012-01-01", "--why", "DO/1")
+    code, out = armtrace(store, "retention", "purge", "1", "--why", "review", "--archive-dir", str(tmp_path / "a"))
+    assert code == 2 and "must be kept until 2032-01-01" in out
+
+
+def test_a_command_on_an_uninitialised_store_says_to_run_init(tmp_path: Path) -> None:
+    code, out = armtrace(f"sqlite:///{tmp_path}/new.db", "weapon", "list")
+    assert code == 2 and "armtrace init" in out

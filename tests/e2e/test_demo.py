@@ -1,0 +1,44 @@
+"""`armtrace demo` as a newcomer runs it: the real command, in a fresh folder."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+ARMTRACE = [sys.executable, "-m", "armtrace.cli.main"]
+
+
+def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ARMTRACE_")}
+    return subprocess.run(
+        [*ARMTRACE, *args], cwd=cwd, env={**env, "COLUMNS": "160"}, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_the_demo_builds_a_registry_that_verifies_and_the_next_commands_find_it(tmp_path: Path) -> None:
+    demo = run(tmp_path, "demo")
+    assert demo.returncode == 0, demo.stderr
+    assert "A national registry of 5,040 weapons" in demo.stdout
+    assert f"ARMTRACE_DATABASE_URL=sqlite:///{tmp_path}/armtrace-demo.db" in demo.stdout
+    db = sqlite3.connect(tmp_path / "armtrace-demo.db")
+    makers = db.execute("SELECT count(DISTINCT manufacturer_id) FROM weapons").fetchone()[0]
+    span = db.execute("SELECT min(occurred_at), max(occurred_at) FROM events").fetchone()
+    statuses = dict(db.execute("SELECT status, count(*) FROM weapons GROUP BY status").fetchall())
+    unmarked = db.execute("SELECT count(*) FROM weapons WHERE marking_condition != 'marked'").fetchone()[0]
+    db.close()
+    assert makers >= 30
+    assert int(span[1][:4]) - int(span[0][:4]) >= 20
+    assert statuses["lost"] > 0 and statuses["stolen"] > 0 and unmarked > 0
+    verify = run(tmp_path, "verify")
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert "OK" in verify.stdout and "Using the demo store" in verify.stderr
+
+
+def test_the_demo_refuses_to_overwrite_an_existing_store(tmp_path: Path) -> None:
+    (tmp_path / "armtrace-demo.db").write_bytes(b"evidence")
+    result = run(tmp_path, "demo", "--weapons", "100")
+    assert result.returncode == 2 and "already exists" in result.stderr
+    assert (tmp_path / "armtrace-demo.db").read_bytes() == b"evidence"

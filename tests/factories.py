@@ -1,0 +1,91 @@
+"""Builders of valid commands and facts, so each test states only what it is about."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from armtrace.domain.categories import Category
+from armtrace.domain.lifecycle import EventFacts, EventType
+from armtrace.domain.markings import Location, Mark, MarkKind
+from armtrace.domain.registry import WeaponDescription
+from armtrace.services.intake import EventInput
+from armtrace.services.registry import AddWeapon
+
+
+def when(year: int, month: int = 1, day: int = 1) -> datetime:
+    return datetime(year, month, day, 12, 0, tzinfo=UTC)
+
+
+def description(**overrides: object) -> WeaponDescription:
+    values: dict[str, object] = {
+        "category": Category.ASSAULT_RIFLE,
+        "manufacturer": "Kalashnikov Concern",
+        "manufacturer_id": "kalashnikov-concern",
+        "country_of_manufacture": "RUS",
+        "serial": "AK123456",
+        "model": "AK-103",
+        "calibre": "7.62x39mm",
+        "year_of_manufacture": 2008,
+    }
+    values.update(overrides)
+    return WeaponDescription(**values)  # type: ignore[arg-type]
+
+
+def manufacture_mark(d: WeaponDescription) -> Mark:
+    return Mark(
+        MarkKind.MANUFACTURE,
+        Location.RECEIVER,
+        text=f"{d.manufacturer} {d.serial}",
+        country=d.country_of_manufacture,
+        year=d.year_of_manufacture,
+        manufacturer=d.manufacturer,
+        serial=d.serial,
+    )
+
+
+def manufactured(d: WeaponDescription | None = None, at: datetime | None = None) -> EventFacts:
+    d = d or description()
+    return EventFacts(
+        EventType.MANUFACTURED,
+        at or when(2008),
+        why="production licence 77/2008",
+        country="RUS",
+        holder="Kalashnikov Concern",
+        description=d,
+        marks=(manufacture_mark(d),),
+    )
+
+
+def event(type_: EventType, at: datetime, **kw: object) -> EventFacts:
+    return EventFacts(type_, at, why=str(kw.pop("why", "document 1")), **kw)  # type: ignore[arg-type]
+
+
+def add_weapon(
+    serial: str = "AK123456",
+    *,
+    manufacturer: str = "Kalashnikov Concern",
+    model: str = "AK-103",
+    first: str = "imported",
+    year: int = 2010,
+    **desc: object,
+) -> AddWeapon:
+    raw: dict[str, object] = {
+        "category": "assault_rifle",
+        "manufacturer": manufacturer,
+        "serial": serial,
+        "model": model,
+        "calibre": "7.62x39",
+        "year_of_manufacture": 2008,
+        **desc,
+    }
+    return AddWeapon(
+        raw,
+        EventInput(
+            type=first,
+            why="import licence IL-2010-0042",
+            occurred_at=when(year),
+            country="KEN",
+            holder="Kenya Police Service",
+            marks=({"kind": "import", "location": "receiver", "text": "KEN 10", "country": "KEN", "year": year},),
+        ),
+    )
