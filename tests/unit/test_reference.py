@@ -91,3 +91,25 @@ def test_countries_resolve_from_codes_and_names(written: str, code: str) -> None
 def test_an_unknown_country_gets_suggestions() -> None:
     assert countries.resolve("Kenia") is None
     assert any(s.startswith("KEN") for s in countries.suggest("Kenia"))
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("Côte d'Ivoire", "CIV"),
+        ("la République du Kenya", "KEN"),
+        ("Кения", "KEN"),
+        ("كينيا", "KEN"),
+        ("肯尼亚", "KEN"),
+        ("Republic of Kenya", "KEN"),
+        ("Tchad", "TCD"),
+        ("República Centroafricana", "CAF"),
+    ],
+)
+def test_countries_resolve_from_names_in_the_six_un_languages(written: str, code: str) -> None:
+    assert countries.resolve(written) == code
+
+
+def test_a_country_name_is_given_in_the_language_asked() -> None:
+    assert countries.name("KEN", "fr") == "Kenya (le)"
+    assert countries.name("CHN", "zh") == "中国"
