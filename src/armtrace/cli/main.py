@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from armtrace.cli import demo, registry, retention
+from armtrace.cli import demo, identify, importing, registry, retention
 from armtrace.cli.output import ArmtraceGroup, console, errors, ready, runtime
 from armtrace.runtime import Runtime
 from armtrace.services.integrity import verify as verify_store
@@ -26,6 +26,8 @@ app.add_typer(registry.event, name="event")
 app.add_typer(registry.business, name="business")
 app.add_typer(retention.app, name="retention")
 app.command("demo")(demo.demo)
+app.command("import")(importing.import_command)
+app.command("identify")(identify.identify_command)
 
 
 @app.callback()

@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from armtrace.domain.errors import ArmtraceError, response_for
@@ -18,12 +19,12 @@ errors = Console(stderr=True, highlight=False)
 def show_error(error: ArmtraceError) -> int:
     """Print what was wrong, the rule and what to do; return the exit code from the table."""
     _, code = response_for(error)
-    rule = f" [dim]({error.rule})[/dim]" if error.rule else ""
-    errors.print(f"[bold red]Error:[/bold red] {error.detail}{rule}", soft_wrap=True)
+    rule = f" [dim]({escape(error.rule)})[/dim]" if error.rule else ""
+    errors.print(f"[bold red]Error:[/bold red] {escape(error.detail)}{rule}", soft_wrap=True)
     for p in error.problems:
-        errors.print(f"  [red]•[/red] {p}", soft_wrap=True)
+        errors.print(f"  [red]•[/red] {escape(str(p))}", soft_wrap=True)
     if error.hint:
-        errors.print(f"[bold]What to do:[/bold] {error.hint}", soft_wrap=True)
+        errors.print(f"[bold]What to do:[/bold] {escape(error.hint)}", soft_wrap=True)
     return code
 
 

@@ -76,7 +76,10 @@ class WeaponDescription:
 
     @property
     def flagged(self) -> bool:
-        """Unmarked, obliterated or non-industrial items need the State's attention (ITI para 9)."""
+        """Needs the State's attention: unmarked, obliterated or non-industrial items (ITI para 9), or a
+        manufacturer no reference knows (FACTS 4.3: an unidentified manufacturer fails a trace)."""
+        if self.manufacturer and not self.manufacturer_id:
+            return True
         return self.marking_condition is not MarkingCondition.MARKED or self.origin in (
             Origin.CRAFT,
             Origin.PRINTED_3D,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 _PREFIX = re.compile(r"^(cal(?:ibre|iber|ibro)?|kal(?:iber)?)\b\.?\s*", re.IGNORECASE)
@@ -37,6 +37,7 @@ def _index() -> dict[str, Calibre]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def resolve(text: str) -> Calibre | None:
     key = calibre_key(text)
     index = _index()

@@ -7,7 +7,7 @@ shipped in `data/countries_un.csv` (English, French, Spanish, Russian, Arabic, C
 from __future__ import annotations
 
 import csv
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 import pycountry
@@ -26,6 +26,7 @@ def _key(name: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=4096)
 def resolve(text: str) -> str | None:
     """The alpha-3 code for a code (alpha-2, alpha-3, numeric) or a name; None if unknown."""
     text = text.strip()

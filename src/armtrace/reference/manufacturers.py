@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 from rapidfuzz import fuzz, process
@@ -42,7 +42,7 @@ class Match:
             return f"{self.matched} is a former name of {m.name}"
         if self.kind == "alias":
             return f"{self.matched} is another name of {m.name}"
-        return f"{given!r} resembles {self.matched} ({m.name}), similarity {self.confidence:.0%}"
+        return f"{given!r} read as {m.name} (resembles {self.matched}, similarity {self.confidence:.0%})"
 
 
 class ManufacturerIndex:
@@ -60,6 +60,10 @@ class ManufacturerIndex:
 
     def resolve(self, name: str) -> Match | None:
         """The company a name surely refers to, or None."""
+        return self._resolve(name)
+
+    @lru_cache(maxsize=65536)  # noqa: B019 - one index for the life of the process
+    def _resolve(self, name: str) -> Match | None:
         if name in self.by_id:
             m = self.by_id[name]
             return Match(m, "name", m.name, 1.0)
@@ -68,11 +72,20 @@ class ManufacturerIndex:
             return None
         return Match(hit[0], hit[1], hit[2], 1.0)
 
+    def similar(self, name: str, threshold: float = 0.85, margin: float = 0.1) -> Match | None:
+        """A clear misspelling of one known company: similar enough, and clearly closer than any other."""
+        best = self.suggest(name, limit=2)
+        if not best or best[0].confidence < threshold:
+            return None
+        if len(best) > 1 and best[0].confidence - best[1].confidence < margin:
+            return None
+        return best[0]
+
     def suggest(self, name: str, limit: int = 3) -> list[Match]:
         """The closest known names, best first, one per company."""
         found: list[Match] = []
         seen: set[str] = set()
-        for key, score, _ in process.extract(fold(name), self._choices, scorer=fuzz.WRatio, limit=limit * 4):
+        for key, score, _ in process.extract(fold(name), self._choices, scorer=fuzz.ratio, limit=limit * 4):
             m, _kind, original = self._keys[key]
             if m.id not in seen:
                 seen.add(m.id)

@@ -63,7 +63,7 @@ def strip_accents(text: str) -> str:
 
 def fold(text: str) -> str:
     """'Česká Zbrojovka a.s.' -> 'ceska zbrojovka'; 'Heckler & Koch GmbH' -> 'heckler koch'."""
-    text = strip_accents(text).casefold().replace("&", " ")
+    text = strip_accents(text).casefold().replace("&", " and ")
     # Join dotted legal forms first: "s.p.a." -> "spa", "a.s." -> "as", "d.o.o." -> "doo".
     text = re.sub(r"\b((?:\w\.){2,})", lambda m: m.group(1).replace(".", ""), text)
     words = [w for w in _PUNCT.sub(" ", text).split() if w]

@@ -18,7 +18,7 @@ from armtrace.domain.errors import ProblemList
 from armtrace.domain.lifecycle import EventFacts, EventType, parse_utc
 from armtrace.domain.markings import Location, Mark, MarkKind
 from armtrace.domain.registry import MarkingCondition, Origin, WeaponDescription, check_description
-from armtrace.reference import calibres, countries
+from armtrace.reference import calibres, categories, countries
 from armtrace.reference.manufacturers import manufacturers
 
 E = TypeVar("E", bound=StrEnum)
@@ -74,11 +74,18 @@ class Described:
 
 
 def describe(
-    problems: ProblemList, raw: Mapping[str, object], *, this_year: int, allow_unlisted_manufacturer: bool = False
+    problems: ProblemList,
+    raw: Mapping[str, object],
+    *,
+    this_year: int,
+    allow_unlisted_manufacturer: bool = False,
+    accept_similar_manufacturer: bool = False,
 ) -> Described:
     """A weapon description from raw fields; problems go to `problems`."""
     notes: list[str] = []
-    category = _choice(problems, "category", raw.get("category"), Category)
+    category = categories.resolve(str(raw["category"])) if raw.get("category") else None
+    if category is None:
+        category = _choice(problems, "category", raw.get("category"), Category)
     if category is None and "category" not in [p.field for p in problems.problems]:
         problems.add("category", "is required", hint="use one of: " + ", ".join(c.value for c in Category))
     name = str(raw.get("manufacturer") or "").strip() or None
@@ -86,6 +93,8 @@ def describe(
     made_in = country(problems, "country_of_manufacture", raw.get("country_of_manufacture"))
     if name:
         match = manufacturers().resolve(name)
+        if match is None and accept_similar_manufacturer:
+            match = manufacturers().similar(name)
         if match is not None:
             manufacturer_id = match.manufacturer.id
             if match.kind != "name":

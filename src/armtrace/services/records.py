@@ -49,6 +49,7 @@ class LoadResult:
     loaded: int = 0
     events: int = 0
     duplicates: list[tuple[int, int]] = field(default_factory=list)  # (index, existing weapon id)
+    notes: list[tuple[int, str]] = field(default_factory=list)  # (index, what was read how)
     rejected: list[Rejected] = field(default_factory=list)
     weapon_ids: list[int] = field(default_factory=list)
 
@@ -58,11 +59,12 @@ class _Ready:
     index: int
     facts: list[EventFacts]
     state: WeaponState
+    notes: tuple[str, ...] = ()
 
 
 def _prepare(i: int, rec: WeaponRecord, clock: Clock) -> _Ready | Rejected:
     problems = ProblemList()
-    first, _notes = first_event(rec.add, problems, clock)
+    first, notes = first_event(rec.add, problems, clock)
     rest = [event_facts(problems, e, clock.now()) for e in rec.events]
     if problems or first is None:
         return Rejected(i, tuple(problems.problems), "the record has invalid fields")
@@ -71,7 +73,7 @@ def _prepare(i: int, rec: WeaponRecord, clock: Clock) -> _Ready | Rejected:
         state = replay(list(enumerate(facts)))
     except ArmtraceError as exc:
         return Rejected(i, exc.problems, exc.detail)
-    return _Ready(i, facts, state)
+    return _Ready(i, facts, state, notes)
 
 
 def _existing(conn: sa.Connection, keys: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], int]:
@@ -108,7 +110,11 @@ def load_into(
     ready: list[_Ready] = []
     for i, rec in enumerate(records, start=offset):
         prepared = _prepare(i, rec, clock)
-        (result.rejected.append(prepared) if isinstance(prepared, Rejected) else ready.append(prepared))
+        if isinstance(prepared, Rejected):
+            result.rejected.append(prepared)
+        else:
+            ready.append(prepared)
+            result.notes.extend((prepared.index, note) for note in prepared.notes)
     head = uow.events.lock_head()
     existing = _existing(uow.conn, [k for r in ready if (k := _key(r.state)) is not None])
     fresh: list[_Ready] = []

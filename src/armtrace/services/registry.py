@@ -29,6 +29,7 @@ class AddWeapon:
     description: Mapping[str, object]
     first_event: EventInput
     allow_unlisted_manufacturer: bool = False
+    accept_similar_manufacturer: bool = False  # bulk imports: a clear misspelling is read, and reported
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ def first_event(cmd: AddWeapon, problems: ProblemList, clock: Clock) -> tuple[Ev
         cmd.description,
         this_year=clock.now().year,
         allow_unlisted_manufacturer=cmd.allow_unlisted_manufacturer,
+        accept_similar_manufacturer=cmd.accept_similar_manufacturer,
     )
     facts = event_facts(problems, cmd.first_event, clock.now(), described.description)
     if facts is None:

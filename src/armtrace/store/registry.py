@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from armtrace.domain.identify import fold as fold_serial
+from armtrace.domain.identify import reverse
 from armtrace.domain.lifecycle import WeaponState
 from armtrace.domain.markings import Mark
 from armtrace.domain.registry import WeaponDescription, model_key, name_key, serial_key
@@ -17,6 +19,10 @@ from armtrace.store.uow import Change
 
 if TYPE_CHECKING:
     from armtrace.store.uow import UnitOfWork
+
+
+def fold(serial: str | None) -> str:
+    return fold_serial(serial) if serial else ""
 
 
 def projection_row(state: WeaponState, *, first_seq: int, last_seq: int, retain_until: date) -> dict[str, object]:
@@ -30,6 +36,8 @@ def projection_row(state: WeaponState, *, first_seq: int, last_seq: int, retain_
         "country_of_manufacture": d.country_of_manufacture,
         "serial": d.serial,
         "serial_key": serial_key(d.serial),
+        "serial_fold": fold(d.serial) or None,
+        "serial_rev": reverse(fold(d.serial)) or None,
         "model": d.model,
         "model_key": model_key(d.model),
         "calibre": d.calibre,

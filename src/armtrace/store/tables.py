@@ -46,6 +46,8 @@ weapons = sa.Table(
     sa.Column("country_of_manufacture", sa.String(3)),
     sa.Column("serial", sa.String(100)),
     sa.Column("serial_key", sa.String(100), index=True),
+    sa.Column("serial_fold", sa.String(100)),  # look-alikes folded (domain.identify.fold)
+    sa.Column("serial_rev", sa.String(100)),  # serial_fold reversed: a missing prefix is a prefix here
     sa.Column("model", sa.String(120)),
     sa.Column("model_key", sa.String(120), nullable=False),
     sa.Column("calibre", sa.String(80)),
@@ -64,6 +66,49 @@ weapons = sa.Table(
     sa.Column("retain_until", sa.Date, nullable=False),
     sa.Column("business_id", sa.BigInteger, sa.ForeignKey("businesses.id"), index=True),
     sa.UniqueConstraint("manufacturer_key", "model_key", "serial_key", name="uq_weapons_identity"),
+    # Prefix search: PostgreSQL needs the pattern operator class whatever the database's collation.
+    sa.Index("ix_weapons_serial_fold", "serial_fold", postgresql_ops={"serial_fold": "text_pattern_ops"}),
+    sa.Index("ix_weapons_serial_rev", "serial_rev", postgresql_ops={"serial_rev": "text_pattern_ops"}),
+    sa.Index(
+        "ix_weapons_maker_serial_fold",
+        "manufacturer_id",
+        "serial_fold",
+        postgresql_ops={"serial_fold": "text_pattern_ops"},
+    ),
+    sa.Index(
+        "ix_weapons_maker_serial_rev",
+        "manufacturer_id",
+        "serial_rev",
+        postgresql_ops={"serial_rev": "text_pattern_ops"},
+    ),
+)
+
+# Made by migration 0002 outside this metadata, for substring search of serials ('*123*'):
+# on PostgreSQL a pg_trgm GIN index, on SQLite an FTS5 trigram table kept by triggers.
+SUBSTRING_INDEXES = frozenset(
+    {
+        "ix_weapons_serial_trgm",
+        "serial_trigrams",
+        "serial_trigrams_data",
+        "serial_trigrams_idx",
+        "serial_trigrams_config",
+        "serial_trigrams_docsize",
+        "serial_trigrams_content",
+    }
+)
+
+import_files = sa.Table(
+    "import_files",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("format", sa.String(20), nullable=False),
+    sa.Column("rows_done", sa.Integer, nullable=False),  # rows committed, in file order: where a rerun resumes
+    sa.Column("imported", sa.Integer, nullable=False),
+    sa.Column("duplicates", sa.Integer, nullable=False),
+    sa.Column("rejected", sa.Integer, nullable=False),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("finished_at", UTCDateTime),
 )
 
 marks = sa.Table(

@@ -6,7 +6,7 @@ from alembic import context
 
 from armtrace.settings import Settings
 from armtrace.store.engine import make_engine
-from armtrace.store.tables import metadata
+from armtrace.store.tables import SUBSTRING_INDEXES, metadata
 
 config = context.config
 
@@ -24,12 +24,18 @@ def run_migrations() -> None:
     engine.dispose()
 
 
+def _include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Leave out the substring indexes that live outside the metadata (see tables.py)."""
+    return not (reflected and compare_to is None and name in SUBSTRING_INDEXES)
+
+
 def _run(connection: object) -> None:
     context.configure(
         connection=connection,  # type: ignore[arg-type]
         target_metadata=metadata,
         render_as_batch=True,  # SQLite can only alter tables by copying them
         compare_type=True,
+        include_object=_include,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,178 @@
+"""Reading a recovered weapon's serial as an officer gives it, and judging candidates.
+
+Marks are misread (0/O/D/Q, 1/I/L/7, 5/S, 8/B, 2/Z, 6/G, U/V), ground off ('?' for one
+lost character, '*' for a run), cut short at either end, or mistyped (FACTS 4.3: an
+invalid or incomplete description is the most common reason a trace fails). Serials are
+compared in a folded form where look-alikes are one character; the index keys use the
+same fold, so a misread serial is found by equality.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from armtrace.domain.registry import serial_key
+
+# One representative per look-alike group: O D Q -> 0; I L 7 -> 1; S -> 5; B -> 8; Z -> 2; G -> 6; V -> U.
+LOOKALIKES = str.maketrans("ODQIL7SBZGV", "0001115826U")
+LOOKALIKE_GROUPS = ("0 O D Q", "1 I L 7", "5 S", "8 B", "2 Z", "6 G", "U V")
+
+
+def fold(serial: str) -> str:
+    """The look-alike-folded key: 'AK-1O3 4S' -> 'AK10345'."""
+    return (serial_key(serial) or "").translate(LOOKALIKES)
+
+
+def reverse(key: str) -> str:
+    return key[::-1]
+
+
+_WILD = re.compile(r"[?*]")
+
+
+@dataclass(frozen=True)
+class SerialPattern:
+    """A serial as read: fixed characters with '?' (one unreadable) and '*' (a run)."""
+
+    raw: str
+    folded: str  # folded, wildcards kept
+
+    @classmethod
+    def read(cls, text: str) -> SerialPattern:
+        parts = re.split(r"([?*])", text.upper())
+        folded = "".join(p if p in ("?", "*") else fold(p) for p in parts)
+        folded = re.sub(r"\*+", "*", folded)
+        return cls(text.strip(), folded)
+
+    @property
+    def has_wildcards(self) -> bool:
+        return bool(_WILD.search(self.folded))
+
+    @property
+    def known(self) -> int:
+        """How many characters were read."""
+        return len(_WILD.sub("", self.folded))
+
+    @property
+    def unreadable(self) -> int:
+        return self.folded.count("?")
+
+    @property
+    def prefix(self) -> str:
+        """The fixed characters before the first wildcard."""
+        return _WILD.split(self.folded, maxsplit=1)[0]
+
+    @property
+    def suffix(self) -> str:
+        """The fixed characters after the last wildcard."""
+        return _WILD.split(self.folded)[-1]
+
+    @property
+    def longest_run(self) -> str:
+        return max(_WILD.split(self.folded), key=len)
+
+    def regex(self) -> re.Pattern[str]:
+        body = "".join("." if c == "?" else ".*" if c == "*" else re.escape(c) for c in self.folded)
+        return re.compile(f"^{body}$")
+
+    def like(self) -> str:
+        """The pattern as SQL LIKE (the folded key holds only letters and digits)."""
+        return self.folded.replace("?", "_").replace("*", "%")
+
+
+@dataclass(frozen=True)
+class SerialJudgement:
+    score: float
+    reason: str
+
+
+def judge_serial(pattern: SerialPattern, candidate: str, distance: int | None) -> SerialJudgement | None:
+    """How well a stored serial fits what was read, with the reason in words.
+
+    `distance` is the edit distance between the folded forms (typing errors), computed
+    by the caller; None when not computed.
+    """
+    read = serial_key(pattern.raw.replace("?", "").replace("*", "")) or ""
+    stored = serial_key(candidate) or ""
+    key = fold(candidate)
+    if not pattern.has_wildcards:
+        if read == stored:
+            return SerialJudgement(1.0, "serial equal")
+        if pattern.folded == key:
+            return SerialJudgement(0.97, "serial equal up to look-alike characters (" + _lookalikes(read, stored) + ")")
+        if len(pattern.folded) >= 3 and key.endswith(pattern.folded):
+            missing = len(key) - len(pattern.folded)
+            return SerialJudgement(
+                0.9 - 0.02 * missing, f"serial ends with the characters read ({missing} missing at the start)"
+            )
+        if len(pattern.folded) >= 3 and key.startswith(pattern.folded):
+            missing = len(key) - len(pattern.folded)
+            return SerialJudgement(
+                0.88 - 0.02 * missing, f"serial begins with the characters read ({missing} missing at the end)"
+            )
+    elif pattern.regex().match(key):
+        lost = pattern.unreadable
+        if "*" in pattern.folded:
+            return SerialJudgement(0.9, "serial fits the readable characters around the obliterated run")
+        word = "character" if lost == 1 else "characters"
+        return SerialJudgement(0.95 - 0.02 * (lost - 1), f"serial equal up to {lost} obliterated {word}")
+    if distance is not None and distance <= 2:
+        word = "typing error" if distance == 1 else "typing errors"
+        return SerialJudgement(0.85 - 0.1 * (distance - 1), f"serial within {distance} {word} of the one read")
+    return None
+
+
+def _lookalikes(read: str, stored: str) -> str:
+    pairs = sorted({f"{a}/{b}" for a, b in zip(read, stored, strict=False) if a != b})
+    return ", ".join(pairs) if pairs else "look-alikes"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the officer read besides the serial; manufacturer as a reference id where known."""
+
+    manufacturer_id: str | None = None
+    manufacturer_note: str | None = None  # e.g. "Izhmash is a former name of Kalashnikov Concern"
+    country: str | None = None
+    model_key: str | None = None
+    calibre: str | None = None
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A registry record as identification sees it."""
+
+    manufacturer_id: str | None
+    manufacturer: str | None
+    country: str | None
+    model_key: str
+    calibre: str | None
+    category: str
+
+
+def judge(serial: SerialJudgement | None, facts: Facts, stored: Stored) -> tuple[float, str]:
+    """The candidate's score (0-1) and a one-line explanation of it."""
+    score = serial.score if serial else 0.5
+    reasons = [serial.reason] if serial else ["no serial compared"]
+    if facts.manufacturer_id:
+        if facts.manufacturer_id == stored.manufacturer_id:
+            reasons.append(facts.manufacturer_note or "manufacturer equal")
+        else:
+            score *= 0.75
+            reasons.append(f"manufacturer differs (recorded: {stored.manufacturer or 'none'})")
+    for label, given, held in (
+        ("model", facts.model_key, stored.model_key),
+        ("calibre", facts.calibre, stored.calibre),
+        ("type", facts.category, stored.category),
+        ("country", facts.country, stored.country),
+    ):
+        if given:
+            if given == held:
+                score += 0.01
+                reasons.append(f"{label} equal")
+            elif held:
+                score -= 0.05
+                reasons.append(f"{label} differs (recorded: {held})")
+    return max(0.0, min(1.0, score)), "; ".join(reasons)

@@ -1,0 +1,148 @@
+"""Reading a spreadsheet export as it comes: its encoding, delimiter, title rows, footnotes.
+
+The file is checked before anything is imported: an encoding that is neither UTF-8 nor
+Latin-1, a delimiter that leaves the header in one column, or a mapping that names
+columns the file lacks stops the import at once, saying what was found and what to pass.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from armtrace.domain.errors import RuleViolation
+from armtrace.interop.mapping import FIELDS, SYNONYMS, Mapping
+from armtrace.reference.names import fold
+
+DELIMITERS = (",", ";", "\t", "|")
+HEADER_SEARCH_ROWS = 25
+_KNOWN = {fold(s) for name in FIELDS for s in (name.replace("_", " "), *SYNONYMS.get(name, ()))}
+
+
+def detect_encoding(path: Path, stated: str | None = None) -> str:
+    """UTF-8 (with or without BOM) or Latin-1 (Windows-1252); anything else is refused."""
+    if stated:
+        try:
+            with open(path, encoding=stated) as f:
+                for _ in iter(lambda: f.read(1 << 20), ""):
+                    pass
+        except (LookupError, UnicodeDecodeError) as exc:
+            raise RuleViolation(
+                f"{path.name} is not readable as {stated}: {exc}",
+                hint="pass --encoding utf-8 or --encoding latin-1, or re-save the file as UTF-8",
+            ) from None
+        return stated
+    head = path.read_bytes()[:4]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in path.read_bytes()[:4096]:
+        raise RuleViolation(
+            f"{path.name} looks like UTF-16 or a binary file (it has NUL bytes)",
+            hint="re-save it as UTF-8 CSV, or pass --encoding utf-16 if it is UTF-16 text",
+        )
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            for _ in iter(lambda: f.read(1 << 20), ""):
+                pass
+        return "utf-8-sig"
+    except UnicodeDecodeError:
+        return "cp1252" if _is_cp1252(path) else "latin-1"
+
+
+def _is_cp1252(path: Path) -> bool:
+    try:
+        path.read_bytes().decode("cp1252")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+@dataclass
+class Tabular:
+    """A delimited file with its header found and its columns mapped to fields."""
+
+    path: Path
+    encoding: str
+    delimiter: str
+    header: list[str]
+    header_line: int
+    positions: dict[str, int]
+    mapping: Mapping
+    notes: int = 0  # footnote rows skipped at the end
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str | None] | None]]:
+        """(line number, fields) for each data row in order; fields None for a malformed row."""
+        width = len(self.header)
+        pending: list[int] = []
+        with open(self.path, encoding=self.encoding, newline="") as f:
+            reader = csv.reader(f, delimiter=self.delimiter)
+            for number, cells in enumerate(reader, start=1):
+                if number <= self.header_line or not any(c.strip() for c in cells):
+                    continue
+                if len([c for c in cells if c.strip()]) < 2 or len(cells) < width // 2:
+                    pending.append(reader.line_num)  # a footnote, if nothing but notes follows
+                    continue
+                for line in pending:
+                    yield line, None
+                pending.clear()
+                yield reader.line_num, self.fields(cells)
+        self.notes = len(pending)
+
+    def fields(self, cells: list[str]) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        for name in FIELDS:
+            pos = self.positions.get(name)
+            out[name] = self.mapping.value(name, cells[pos] if pos is not None and pos < len(cells) else None)
+        return out
+
+
+def _find_header(sample: list[list[str]], mapping: Mapping) -> int | None:
+    wanted = {fold(c) for c in mapping.columns.values()}
+    for i, row in enumerate(sample):
+        cells = {fold(c) for c in row if c.strip()}
+        if (wanted and wanted <= cells) or (not wanted and len(cells & _KNOWN) >= 2):
+            return i
+    return None
+
+
+def _sample(path: Path, encoding: str, delimiter: str) -> list[list[str]]:
+    with open(path, encoding=encoding, newline="") as f:
+        text = "".join(line for _, line in zip(range(HEADER_SEARCH_ROWS), f, strict=False))
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def open_tabular(path: Path, mapping: Mapping, *, encoding: str | None = None, delimiter: str | None = None) -> Tabular:
+    encoding = detect_encoding(path, encoding or mapping.options.get("encoding"))
+    stated = delimiter or mapping.options.get("delimiter")
+    if stated == "\\t":
+        stated = "\t"
+    found: dict[str, int] = {}
+    for d in ([stated] if stated else []) + [d for d in DELIMITERS if d != stated]:
+        sample = _sample(path, encoding, d)
+        at = _find_header(sample, mapping)
+        if at is not None:
+            found[d] = at
+            if d == stated or not stated:
+                break
+    chosen = stated if stated in found else (next(iter(found)) if found and not stated else None)
+    if chosen is None:
+        first = _sample(path, encoding, stated or ",")[:1]
+        if stated and found:
+            other = next(iter(found))
+            raise RuleViolation(
+                f"with the delimiter {stated!r} no header row was found in {path.name}; with {other!r} one was",
+                hint=f"pass --delimiter {other!r}",
+            )
+        expect = list(mapping.columns.values()) or ["serial", "manufacturer", "model", "calibre", "type"]
+        raise RuleViolation(
+            f"no header row was found in the first {HEADER_SEARCH_ROWS} lines of {path.name}",
+            hint=f"expected columns such as {', '.join(expect)}; the first line reads {first[0] if first else []!r}."
+            " Pass a mapping file (--mapping) that names the file's columns",
+        )
+    sample = _sample(path, encoding, chosen)
+    header_index = found[chosen]
+    header = sample[header_index]
+    positions = mapping.resolve_columns(header)
+    # The header is on the n-th record, which may span more than one physical line; count records.
+    return Tabular(path, encoding, chosen, header, header_index + 1, positions, mapping)

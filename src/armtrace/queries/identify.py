@@ -1,0 +1,240 @@
+"""Finding a recovered weapon's record from the marks as read, through indexes only.
+
+Candidates come from index lookups, never from a scan of the registry: equality on the
+look-alike-folded serial; its prefix (a missing end); the reversed key's prefix (a missing
+beginning); '?' and '*' patterns anchored on their longest fixed end, or on a trigram
+index for a middle run; and for typing errors at unknown places, the pigeonhole: with at
+most two errors one of the serial's first third, last third or middle is intact, and each
+is found by one of those indexes. The candidates are then ranked precisely (rapidfuzz)
+and each is explained in one line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from rapidfuzz.distance import OSA
+
+from armtrace.domain.errors import RuleViolation
+from armtrace.domain.identify import Facts, SerialPattern, Stored, judge, judge_serial, reverse
+from armtrace.domain.registry import model_key
+from armtrace.reference import calibres, categories, countries
+from armtrace.reference.manufacturers import manufacturers
+from armtrace.store import tables as t
+
+PER_LOOKUP = 3000  # rows one index lookup may return; bounds the time of the worst query
+MIN_SCORE = 0.5
+
+
+@dataclass(frozen=True)
+class IdentifyQuery:
+    serial: str | None = None
+    manufacturer: str | None = None
+    country: str | None = None
+    model: str | None = None
+    calibre: str | None = None
+    category: str | None = None
+    limit: int = 10
+
+
+@dataclass(frozen=True)
+class Candidate:
+    weapon_id: int
+    score: float
+    explanation: str
+    serial: str | None
+    manufacturer: str | None
+    model: str | None
+    calibre: str | None
+    category: str
+    country_of_manufacture: str | None
+    status: str
+
+
+@dataclass
+class Identification:
+    candidates: list[Candidate] = field(default_factory=list)
+    read_as: list[str] = field(default_factory=list)  # how the inputs were understood
+    advice: list[str] = field(default_factory=list)
+    looked_up: int = 0  # candidate rows the indexes returned
+
+
+_W = t.weapons.c
+COLUMNS = (
+    _W.id,
+    _W.serial,
+    _W.serial_fold,
+    _W.manufacturer_id,
+    _W.manufacturer,
+    _W.model,
+    _W.model_key,
+    _W.calibre,
+    _W.category,
+    _W.country_of_manufacture,
+    _W.status,
+)
+
+
+def _starts(column: sa.ColumnElement[str], prefix: str, dialect: str) -> sa.ColumnElement[bool]:
+    """A prefix condition that uses the B-tree index on each store."""
+    if dialect == "postgresql":
+        return column.like(prefix + "%")  # served by the text_pattern_ops index
+    return sa.and_(column >= prefix, column < prefix + "\U0010ffff")
+
+
+def _facts(q: IdentifyQuery, out: Identification) -> Facts:
+    maker = note = None
+    if q.manufacturer:
+        match = manufacturers().resolve(q.manufacturer) or manufacturers().similar(q.manufacturer)
+        if match is None:
+            out.read_as.append(f"manufacturer {q.manufacturer!r} is not known: not used to narrow the search")
+        else:
+            maker = match.manufacturer.id
+            note = match.explain(q.manufacturer) if match.kind != "name" else f"manufacturer {match.manufacturer.name}"
+            out.read_as.append(note)
+    calibre = calibres.resolve(q.calibre) if q.calibre else None
+    category = categories.resolve(q.category) if q.category else None
+    return Facts(
+        maker,
+        note,
+        countries.resolve(q.country) if q.country else None,
+        model_key(q.model) or None,
+        calibre.canonical if calibre else None,
+        category.value if category else None,
+    )
+
+
+def identify(conn: sa.Connection, q: IdentifyQuery) -> Identification:
+    """Ranked candidates for the marks as read, each with why it fits."""
+    out = Identification()
+    facts = _facts(q, out)
+    pattern = SerialPattern.read(q.serial) if q.serial and q.serial.strip() else None
+    if pattern is None or pattern.known < 3:
+        if not (facts.manufacturer_id and facts.model_key):
+            raise RuleViolation(
+                "too little to go on: "
+                + (
+                    "no serial was given"
+                    if pattern is None
+                    else f"only {pattern.known} readable character(s) of the serial"
+                ),
+                hint="give at least 3 readable characters of the serial (use ? for each unreadable one, * for a "
+                "run), or the manufacturer and model together; calibre, type and country then narrow it",
+            )
+        rows = _by_description(conn, facts)
+        out.advice.append("no usable serial: candidates match the make and model only; a serial would narrow them")
+    else:
+        rows = _by_serial(conn, pattern, facts, conn.dialect.name)
+    out.looked_up = len(rows)
+    scored = []
+    for row in rows.values():
+        distance = (
+            OSA.distance(pattern.folded, row.serial_fold, score_cutoff=2)
+            if (pattern and not pattern.has_wildcards and row.serial_fold)
+            else None
+        )
+        serial = (
+            judge_serial(pattern, row.serial or "", distance if distance is not None and distance <= 2 else None)
+            if pattern
+            else None
+        )
+        if pattern and serial is None:
+            continue
+        score, why = judge(
+            serial,
+            facts,
+            Stored(
+                row.manufacturer_id,
+                row.manufacturer,
+                row.country_of_manufacture,
+                row.model_key,
+                row.calibre,
+                row.category,
+            ),
+        )
+        if score >= MIN_SCORE:
+            scored.append(
+                Candidate(
+                    row.id,
+                    round(score, 3),
+                    why,
+                    row.serial,
+                    row.manufacturer,
+                    row.model,
+                    row.calibre,
+                    row.category,
+                    row.country_of_manufacture,
+                    row.status,
+                )
+            )
+    scored.sort(key=lambda c: (-c.score, c.weapon_id))
+    out.candidates = scored[: q.limit]
+    if not out.candidates:
+        out.advice.append(
+            "no record fits: check the serial on the frame or receiver, try '?' for doubtful "
+            "characters, or drop the manufacturer if it may be wrong"
+        )
+    return out
+
+
+def _by_description(conn: sa.Connection, f: Facts) -> dict[int, sa.Row]:
+    cond = [_W.manufacturer_id == f.manufacturer_id, _W.model_key == f.model_key]
+    if f.calibre:
+        cond.append(_W.calibre == f.calibre)
+    rows = conn.execute(sa.select(*COLUMNS).where(*cond).limit(PER_LOOKUP)).all()
+    return {r.id: r for r in rows}
+
+
+def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) -> dict[int, sa.Row]:
+    found: dict[int, sa.Row] = {}
+
+    def run(*conditions: sa.ColumnElement[bool], maker: bool = False) -> None:
+        where = [*conditions]
+        if maker and f.manufacturer_id:
+            where.append(_W.manufacturer_id == f.manufacturer_id)
+        for row in conn.execute(sa.select(*COLUMNS).where(*where).limit(PER_LOOKUP)):
+            found.setdefault(row.id, row)
+
+    key = p.folded
+    if not p.has_wildcards:
+        run(_W.serial_fold == key)
+        run(_starts(_W.serial_fold, key, dialect))  # the end was not read
+        run(_starts(_W.serial_rev, reverse(key), dialect))  # the beginning was not read
+        if len(key) >= 4:  # typing errors: one of the first third, the last third or the middle is intact
+            k = max(2, (len(key) + 2) // 3)
+            lengths = _W.serial_fold.is_not(None)
+            run(_starts(_W.serial_fold, key[:k], dialect), lengths, maker=True)
+            run(_starts(_W.serial_rev, reverse(key[-k:]), dialect), lengths, maker=True)
+            middle = key[k:-k] if len(key) - 2 * k >= 3 else key[1:-1]
+            if len(middle) >= 3:
+                run(_contains(middle, dialect), maker=True)
+        return found
+    if len(p.prefix) >= 2:
+        run(_starts(_W.serial_fold, p.prefix, dialect), _pattern(p, dialect))
+    elif len(p.suffix) >= 2:
+        run(_starts(_W.serial_rev, reverse(p.suffix), dialect), _pattern(p, dialect))
+    elif len(p.longest_run) >= 3:
+        run(_contains(p.longest_run, dialect), _pattern(p, dialect))
+    else:
+        raise RuleViolation(
+            f"the serial {p.raw!r} has no run of 3 readable characters and no 2 at either end",
+            hint="read more characters, or give the manufacturer and model to search by description",
+        )
+    return found
+
+
+def _pattern(p: SerialPattern, dialect: str) -> sa.ColumnElement[bool]:
+    if dialect == "postgresql":
+        return _W.serial_fold.like(p.like())
+    return _W.serial_fold.op("GLOB")(p.folded)  # case-sensitive, like the folded key
+
+
+def _contains(run: str, dialect: str) -> sa.ColumnElement[bool]:
+    """A substring condition served by the trigram index (pg_trgm GIN; SQLite FTS5 trigram)."""
+    if dialect == "postgresql":
+        return _W.serial_fold.like(f"%{run}%")
+    phrase = '"' + run.replace('"', '""') + '"'
+    return _W.id.in_(
+        sa.text("SELECT rowid FROM serial_trigrams WHERE serial_trigrams MATCH :phrase").bindparams(phrase=phrase)
+    )
