@@ -68,3 +68,13 @@ def test_any_edit_of_any_event_is_detected(position: int, text: str) -> None:
     edited = {**link.payload, "note": text}
     rows[position] = (Link(link.seq, link.weapon_id, link.recorded_at, link.recorded_by, edited), prev, digest)
     assert walk(rows) is not None
+
+
+@given(
+    st.dictionaries(st.text(max_size=5), st.one_of(st.text(max_size=8), st.integers(), st.booleans()), max_size=4),
+    st.text(max_size=10),
+    st.integers(min_value=1, max_value=10**12),
+)
+def test_the_bulk_hash_of_a_precomputed_payload_equals_the_plain_one(payload: dict, by: str, seq: int) -> None:
+    link = Link(seq, seq // 3 + 1, "2026-01-01T00:00:00.000000Z", by, payload)
+    assert link_hash(GENESIS, link, canonical(payload)) == link_hash(GENESIS, link)

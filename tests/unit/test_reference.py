@@ -18,7 +18,7 @@ from armtrace.reference.names import fold
         ("Fabrique Nationale d'Armes de Guerre", "fn-herstal", "former_name"),
         ("FN HERSTAL S.A.", "fn-herstal", "name"),
         ("ceska zbrojovka a.s.", "ceska-zbrojovka", "alias"),
-        ("Heckler & Koch GmbH", "heckler-koch", "name"),
+        ("Heckler & Koch GmbH", "heckler-koch", "alias"),
         ("China North Industries Corporation", "norinco", "alias"),
         ("Israel Military Industries", "iwi", "former_name"),
         ("Glock", "glock", "name"),

@@ -84,7 +84,7 @@ CATALOGUE: tuple[Model, ...] = (
     Model("Beretta", "92FS", "self_loading_pistol", "9x19", letters_digits(3, 6, "Z"), 4, "both", "ITA"),
     Model("Česká zbrojovka", "CZ 75 B", "self_loading_pistol", "9x19", letters_digits(1, 6), 4, "both", "CZE"),
     Model("Ceska Zbrojovka", "CZ P-07", "self_loading_pistol", "9x19", letters_digits(1, 6), 2, "civilian", "CZE"),
-    Model("Sig Sauer", "P226", "self_loading_pistol", "9x19", letters_digits(1, 6), 2, "both", "DEU"),
+    Model("SIG Sauer GmbH", "P226", "self_loading_pistol", "9x19", letters_digits(1, 6), 2, "both", "DEU"),
     Model("Smith & Wesson", "Model 10", "revolver", ".38 Special", letters_digits(1, 6), 2, "civilian", "USA"),
     Model("Smith & Wesson", "M&P9", "self_loading_pistol", "9x19", letters_digits(3, 4), 2, "civilian", "USA"),
     Model("Taurus", "PT 92", "self_loading_pistol", "9x19", letters_digits(3, 5), 3, "civilian", "BRA"),

@@ -39,11 +39,30 @@ class Link:
         }
 
 
-def link_hash(prev_hash: str, link: Link) -> str:
-    """The hash of an event: its predecessor's hash, then its canonical body."""
+def link_hash(prev_hash: str, link: Link, payload_json: bytes | None = None) -> str:
+    """The hash of an event: its predecessor's hash, then its canonical body.
+
+    `payload_json`, when given, is canonical(link.payload) already computed (bulk loads store
+    it too); the body is then assembled around it, byte for byte what canonical() gives.
+    """
     h = hashlib.sha256(prev_hash.encode("ascii"))
     h.update(b"\n")
-    h.update(canonical(link.body()))
+    if payload_json is None:
+        h.update(canonical(link.body()))
+    else:
+        h.update(
+            b'{"payload":'
+            + payload_json
+            + b',"recorded_at":'
+            + canonical(link.recorded_at)
+            + b',"recorded_by":'
+            + canonical(link.recorded_by)
+            + b',"seq":'
+            + str(link.seq).encode()
+            + b',"weapon_id":'
+            + str(link.weapon_id).encode()
+            + b"}"
+        )
     return h.hexdigest()
 
 

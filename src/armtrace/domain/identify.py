@@ -14,14 +14,21 @@ from dataclasses import dataclass
 
 from armtrace.domain.registry import serial_key
 
-# One representative per look-alike group: O D Q -> 0; I L 7 -> 1; S -> 5; B -> 8; Z -> 2; G -> 6; V -> U.
-LOOKALIKES = str.maketrans("ODQIL7SBZGV", "0001115826U")
+# One representative per look-alike group: O D Q -> 0; I L 7 -> 1; S -> 5; B -> 8; Z -> 2; G -> 6; V -> U;
+# and Cyrillic capitals that look Latin (А В Е К М Н О Р С Т Х У) as those, folded the same way.
+LOOKALIKES = str.maketrans("ODQIL7SBZGVАВЕКМНОРСТХУ", "0001115826UA8EKMH0PCTXY")
+_NOT_ALNUM = re.compile(r"[\W_]+")
 LOOKALIKE_GROUPS = ("0 O D Q", "1 I L 7", "5 S", "8 B", "2 Z", "6 G", "U V")
 
 
 def fold(serial: str) -> str:
     """The look-alike-folded key: 'AK-1O3 4S' -> 'AK10345'."""
-    return (serial_key(serial) or "").translate(LOOKALIKES)
+    return fold_key(serial_key(serial) or "")
+
+
+def fold_key(key: str) -> str:
+    """fold() of a serial already reduced to its serial_key: look-alikes folded, punctuation gone."""
+    return _NOT_ALNUM.sub("", key.translate(LOOKALIKES))
 
 
 def reverse(key: str) -> str:
@@ -113,14 +120,30 @@ def judge_serial(pattern: SerialPattern, candidate: str, distance: int | None) -
             )
     elif pattern.regex().match(key):
         lost = pattern.unreadable
+        misread = _misread_count(pattern, stored)
+        also = f", {misread} read as a look-alike" if misread else ""
         if "*" in pattern.folded:
-            return SerialJudgement(0.9, "serial fits the readable characters around the obliterated run")
+            return SerialJudgement(
+                0.9 - 0.02 * misread, f"serial fits the readable characters around the obliterated run{also}"
+            )
         word = "character" if lost == 1 else "characters"
-        return SerialJudgement(0.95 - 0.02 * (lost - 1), f"serial equal up to {lost} obliterated {word}")
+        return SerialJudgement(
+            0.95 - 0.02 * (lost - 1) - 0.02 * misread, f"serial equal up to {lost} obliterated {word}{also}"
+        )
     if distance is not None and distance <= 2:
         word = "typing error" if distance == 1 else "typing errors"
         return SerialJudgement(0.85 - 0.1 * (distance - 1), f"serial within {distance} {word} of the one read")
     return None
+
+
+def _misread_count(pattern: SerialPattern, stored: str) -> int:
+    """How many readable characters differ from the stored ones as look-alikes (they matched folded)."""
+    raw = re.sub(r"\*+", "*", "".join(c for c in pattern.raw.upper() if c.isalnum() or c in "?*"))
+    head, _, tail = raw.partition("*") if "*" in raw else (raw, "", "")
+    count = sum(1 for a, b in zip(head, stored, strict=False) if a != "?" and a != b)
+    if tail:
+        count += sum(1 for a, b in zip(reversed(tail), reversed(stored), strict=False) if a != "?" and a != b)
+    return count
 
 
 def _lookalikes(read: str, stored: str) -> str:

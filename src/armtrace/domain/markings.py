@@ -7,7 +7,7 @@ whole picture in one answer.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -53,7 +53,12 @@ class Mark:
     serial: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {k: (str(v) if isinstance(v, StrEnum) else v) for k, v in asdict(self).items() if v not in (None, "")}
+        out: dict[str, object] = {"kind": self.kind.value, "location": self.location.value}
+        for name in ("text", "country", "year", "manufacturer", "serial"):
+            v = getattr(self, name)
+            if v not in (None, ""):
+                out[name] = v
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Mark:

@@ -9,7 +9,7 @@ are the same weapon: the registry refuses the second. A weapon with no usable ma
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 
 from armtrace.domain.categories import ANTIQUE_LAST_YEAR, Category
@@ -93,7 +93,12 @@ class WeaponDescription:
         return "name:" + name_key(self.manufacturer) if self.manufacturer else ""
 
     def to_dict(self) -> dict[str, object]:
-        return {k: (str(v) if isinstance(v, StrEnum) else v) for k, v in asdict(self).items() if v is not None}
+        out: dict[str, object] = {}
+        for name in _DESCRIPTION_FIELDS:  # not dataclasses.asdict: it deep-copies, and bulk loads call this a lot
+            v = getattr(self, name)
+            if v is not None:
+                out[name] = v.value if isinstance(v, StrEnum) else v
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> WeaponDescription:
@@ -108,6 +113,9 @@ class WeaponDescription:
 
     def amended(self, changes: dict[str, object]) -> WeaponDescription:
         return WeaponDescription.from_dict({**self.to_dict(), **changes})
+
+
+_DESCRIPTION_FIELDS = tuple(f.name for f in fields(WeaponDescription))
 
 
 def check_description(d: WeaponDescription, *, this_year: int) -> ProblemList:

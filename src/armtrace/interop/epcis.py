@@ -96,9 +96,16 @@ def read_document(path: Path, mapping: Mapping) -> tuple[list[WeaponRecord], lis
     events: dict[str, list[tuple[str, EventInput]]] = defaultdict(list)
     items: dict[str, Item] = {}
     skipped: list[Skipped] = []
-    for i, e in enumerate(doc["epcisBody"]["eventList"]):
+    body = doc.get("epcisBody", {})
+    event_list = body.get("eventList") or body.get("queryResults", {}).get("resultsBody", {}).get("eventList", [])
+    for i, e in enumerate(event_list):
         where = f"event {i + 1} ({e.get('type')}, {e.get('eventID', 'no id')})"
         epcs = e.get("epcList") or e.get("childEPCs") or e.get("outputEPCList") or []
+        for listed in ("quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList"):
+            if e.get(listed) and epcs:
+                skipped.append(Skipped(where, f"{listed} ignored: EPC class quantities are not individual weapons"))
+        if e.get("inputEPCList") and e.get("outputEPCList"):
+            skipped.append(Skipped(where, "inputEPCList ignored: a transformation's inputs are not kept as weapons"))
         if not epcs:
             skipped.append(Skipped(where, "no serialised item (EPC class quantities are not individual weapons)"))
             continue
@@ -117,6 +124,9 @@ def read_document(path: Path, mapping: Mapping) -> tuple[list[WeaponRecord], lis
             country=place.get("country") or mapping.defaults.get("country"),
             place=place.get("name") or location,
             holder=place.get("holder") or mapping.defaults.get("holder"),
+            facility=place.get("facility")
+            or mapping.defaults.get("facility")
+            or (location if kind == "stock_in" else None),
             counterpart_country=mapping.defaults.get("counterpart_country"),
             note=f"EPCIS {e['eventID']}" if e.get("eventID") else None,
         )

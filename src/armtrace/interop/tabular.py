@@ -90,10 +90,9 @@ class Tabular:
         self.notes = len(pending)
 
     def fields(self, cells: list[str]) -> dict[str, str | None]:
-        out: dict[str, str | None] = {}
-        for name in FIELDS:
-            pos = self.positions.get(name)
-            out[name] = self.mapping.value(name, cells[pos] if pos is not None and pos < len(cells) else None)
+        out: dict[str, str | None] = dict(self.mapping.defaults)
+        for name, pos in self.positions.items():
+            out[name] = self.mapping.value(name, cells[pos] if pos < len(cells) else None)
         return out
 
 
@@ -101,7 +100,9 @@ def _find_header(sample: list[list[str]], mapping: Mapping) -> int | None:
     wanted = {fold(c) for c in mapping.columns.values()}
     for i, row in enumerate(sample):
         cells = {fold(c) for c in row if c.strip()}
-        if (wanted and wanted <= cells) or (not wanted and len(cells & _KNOWN) >= 2):
+        # The header holds the mapping's columns, or at least two usual column names; a mapping
+        # that names a column the header lacks is then refused by name (Mapping.resolve_columns).
+        if (wanted and wanted <= cells) or len(cells & (_KNOWN | wanted)) >= 2:
             return i
     return None
 

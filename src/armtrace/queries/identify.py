@@ -11,7 +11,7 @@ and each is explained in one line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 from rapidfuzz.distance import OSA
@@ -126,6 +126,9 @@ def identify(conn: sa.Connection, q: IdentifyQuery) -> Identification:
         out.advice.append("no usable serial: candidates match the make and model only; a serial would narrow them")
     else:
         rows = _by_serial(conn, pattern, facts, conn.dialect.name)
+        if facts.manufacturer_id and not _fits_well(pattern, rows, facts):
+            # The manufacturer may be wrong: look again without it, and let the ranking lower what differs.
+            rows = {**_by_serial(conn, pattern, replace(facts, manufacturer_id=None), conn.dialect.name), **rows}
     out.looked_up = len(rows)
     scored = []
     for row in rows.values():
@@ -178,6 +181,16 @@ def identify(conn: sa.Connection, q: IdentifyQuery) -> Identification:
     return out
 
 
+def _fits_well(pattern: SerialPattern, rows: dict[int, sa.Row], facts: Facts) -> bool:
+    """Whether a candidate of the stated manufacturer fits the serial read closely."""
+    for row in rows.values():
+        if (row.manufacturer_id == facts.manufacturer_id and row.serial_fold) and (
+            pattern.has_wildcards or OSA.distance(pattern.folded, row.serial_fold, score_cutoff=2) <= 2
+        ):
+            return True
+    return False
+
+
 def _by_description(conn: sa.Connection, f: Facts) -> dict[int, sa.Row]:
     cond = [_W.manufacturer_id == f.manufacturer_id, _W.model_key == f.model_key]
     if f.calibre:
@@ -201,14 +214,18 @@ def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) ->
         run(_W.serial_fold == key)
         run(_starts(_W.serial_fold, key, dialect))  # the end was not read
         run(_starts(_W.serial_rev, reverse(key), dialect))  # the beginning was not read
-        if len(key) >= 4:  # typing errors: one of the first third, the last third or the middle is intact
-            k = max(2, (len(key) + 2) // 3)
-            lengths = _W.serial_fold.is_not(None)
-            run(_starts(_W.serial_fold, key[:k], dialect), lengths, maker=True)
-            run(_starts(_W.serial_rev, reverse(key[-k:]), dialect), lengths, maker=True)
-            middle = key[k:-k] if len(key) - 2 * k >= 3 else key[1:-1]
-            if len(middle) >= 3:
-                run(_contains(middle, dialect), maker=True)
+        if len(key) >= 5:
+            # One typing error (or two adjacent characters swapped) leaves the first or the last third intact.
+            k = -(-len(key) // 3)
+            run(_starts(_W.serial_fold, key[:k], dialect), maker=True)
+            run(_starts(_W.serial_rev, reverse(key[-k:]), dialect), maker=True)
+            # Two errors leave one of three pieces intact; the middle one needs 3 characters for the trigram index.
+            a = max(2, min(k, (len(key) - 3) // 2))
+            if a < k:
+                run(_starts(_W.serial_fold, key[:a], dialect), maker=True)
+                run(_starts(_W.serial_rev, reverse(key[-a:]), dialect), maker=True)
+            if len(key) - 2 * a >= 3:
+                run(_contains(key[a:-a], dialect), maker=True)
         return found
     if len(p.prefix) >= 2:
         run(_starts(_W.serial_fold, p.prefix, dialect), _pattern(p, dialect))

@@ -10,9 +10,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from armtrace.domain.errors import NotFound
+from armtrace.domain.identify import fold
 from armtrace.domain.lifecycle import EventType, from_payload, replay
 from armtrace.domain.markings import MarkingGap, check_marks
-from armtrace.domain.registry import name_key, serial_key
+from armtrace.domain.registry import name_key
 from armtrace.reference.manufacturers import manufacturers
 from armtrace.store import tables as t
 
@@ -53,8 +54,8 @@ class Page:
 def list_weapons(conn: sa.Connection, f: WeaponFilter, page: int = 1, per_page: int = 50) -> Page:
     c = t.weapons.c
     conditions: list[sa.ColumnElement[bool]] = []
-    if f.serial and (key := serial_key(f.serial)):
-        conditions.append(c.serial_key.between(key, key + "\uffff"))
+    if f.serial and (key := fold(f.serial)):  # look-alikes folded, like identify
+        conditions.append(sa.and_(c.serial_fold >= key, c.serial_fold < key + "\U0010ffff"))
     if f.manufacturer:
         conditions.append(c.manufacturer_id == f.manufacturer)
     if f.status:

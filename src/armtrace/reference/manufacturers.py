@@ -48,12 +48,23 @@ class Match:
 class ManufacturerIndex:
     def __init__(self, rows: list[Manufacturer]) -> None:
         self.by_id = {m.id: m for m in rows}
-        self._keys: dict[str, tuple[Manufacturer, str, str]] = {}
+        self._exact: dict[str, tuple[Manufacturer, str, str]] = {}  # the name as written, case aside
+        self._keys: dict[str, tuple[Manufacturer, str, str]] = {}  # folded: legal forms, accents, punctuation
+        self._named: dict[str, list[tuple[Manufacturer, str, str]]] = {}  # every company a folded name may mean
+        ambiguous: set[str] = set()
         for m in rows:
             for kind, names in (("name", (m.name,)), ("alias", m.aliases), ("former_name", m.former_names)):
                 for n in names:
-                    self._keys.setdefault(fold(n), (m, kind, n))
-        self._choices = list(self._keys)
+                    self._exact.setdefault(n.casefold(), (m, kind, n))
+                    key = fold(n)
+                    if key in self._keys and self._keys[key][0].id != m.id:
+                        ambiguous.add(key)  # "SIG Sauer, Inc." and "SIG Sauer GmbH" both fold to "sig sauer"
+                    self._keys.setdefault(key, (m, kind, n))
+                    self._named.setdefault(key, []).append((m, kind, n))
+        self._choices = list(self._named)
+        for key in ambiguous:  # such a folded name names no company for sure: never resolved by it
+            del self._keys[key]
+        self.ambiguous = frozenset(ambiguous)
 
     def __len__(self) -> int:
         return len(self.by_id)
@@ -67,7 +78,7 @@ class ManufacturerIndex:
         if name in self.by_id:
             m = self.by_id[name]
             return Match(m, "name", m.name, 1.0)
-        hit = self._keys.get(fold(name))
+        hit = self._exact.get(name.strip().casefold()) or self._keys.get(fold(name))
         if hit is None:
             return None
         return Match(hit[0], hit[1], hit[2], 1.0)
@@ -86,10 +97,10 @@ class ManufacturerIndex:
         found: list[Match] = []
         seen: set[str] = set()
         for key, score, _ in process.extract(fold(name), self._choices, scorer=fuzz.ratio, limit=limit * 4):
-            m, _kind, original = self._keys[key]
-            if m.id not in seen:
-                seen.add(m.id)
-                found.append(Match(m, "similar", original, score / 100))
+            for m, _kind, original in self._named[key]:
+                if m.id not in seen and len(found) < limit:
+                    seen.add(m.id)
+                    found.append(Match(m, "similar", original, score / 100))
             if len(found) == limit:
                 break
         return found

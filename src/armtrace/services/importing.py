@@ -203,13 +203,16 @@ def _rows(kind: str, path: Path, mapping: Mapping, cmd: ImportFile, report: Impo
                 except (ValueError, ArmtraceError) as exc:
                     yield line, Rejected(line, (Problem("line", str(exc)),), "not a record")
     else:
-        records, skipped = epcis.read_document(path, mapping)
+        records, skipped = epcis.read_document(path, mapping)  # validated already: cheap to read again
         report.skipped.extend(f"{s.where}: {s.reason}" for s in skipped)
         yield from enumerate(records, start=1)
 
 
 def _check_required(kind: str, path: Path, mapping: Mapping, cmd: ImportFile) -> None:
-    """Fail at once when no row could carry an event type or its legal authority."""
+    """Fail at once, before anything is recorded, on a file that cannot be imported as a whole."""
+    if kind == "epcis":
+        epcis.read_document(path, mapping)  # schema validation: an invalid document leaves nothing behind
+        return
     if kind != "csv":
         return
     table = open_tabular(path, mapping, encoding=cmd.encoding, delimiter=cmd.delimiter)

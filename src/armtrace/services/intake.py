@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from typing import TypeVar
 
 from armtrace.domain.categories import Category
@@ -29,13 +30,19 @@ def text(value: object) -> str | None:
     return None if value is None else (str(value).strip() or None)
 
 
+@cache
+def _members(enum: type[StrEnum]) -> dict[str, StrEnum]:
+    return {**{m.name.lower(): m for m in enum}, **{m.value: m for m in enum}}
+
+
 def _choice(problems: ProblemList, field_: str, value: object, enum: type[E], default: E | None = None) -> E | None:
     if value in (None, ""):
         return default
-    text = str(value).strip().lower().replace(" ", "_").replace("-", "_")
-    for member in enum:
-        if text in (member.value, member.name.lower()):
-            return member
+    if isinstance(value, enum):
+        return value
+    hit = _members(enum).get(str(value).strip().lower().replace(" ", "_").replace("-", "_"))
+    if hit is not None:
+        return hit  # type: ignore[return-value]
     problems.add(field_, "is not a known value", value, hint="use one of: " + ", ".join(m.value for m in enum))
     return default
 

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from armtrace.domain.actors import Clock
 from armtrace.domain.errors import ArmtraceError, Conflict, Problem, ProblemList, RuleViolation
+from armtrace.domain.identify import fold
 from armtrace.domain.lifecycle import EventFacts, WeaponState, replay
 from armtrace.domain.registry import model_key, serial_key
 from armtrace.domain.retention import RetentionPolicy, retain_until
@@ -77,16 +78,18 @@ def _prepare(i: int, rec: WeaponRecord, clock: Clock) -> _Ready | Rejected:
 
 
 def _existing(conn: sa.Connection, keys: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], int]:
+    """Which of these identities the registry holds already, looked up by the folded serial's index."""
     c = t.weapons.c
+    wanted = set(keys)
+    folds = sorted({fold(k[2]) for k in keys})
     found: dict[tuple[str, str, str], int] = {}
-    for start in range(0, len(keys), 400):
-        chunk = keys[start : start + 400]
+    for start in range(0, len(folds), 500):
         rows = conn.execute(
             sa.select(c.manufacturer_key, c.model_key, c.serial_key, c.id).where(
-                sa.tuple_(c.manufacturer_key, c.model_key, c.serial_key).in_(chunk)
+                c.serial_fold.in_(folds[start : start + 500])
             )
         )
-        found.update({(r[0], r[1], r[2]): r[3] for r in rows})
+        found.update({key: r[3] for r in rows if (key := (r[0], r[1], r[2])) in wanted})
     return found
 
 

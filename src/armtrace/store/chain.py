@@ -16,7 +16,21 @@ import sqlalchemy as sa
 
 from armtrace.domain.chain import Link, canonical, link_hash
 from armtrace.domain.lifecycle import EventFacts, from_payload, to_payload, utc_text
+from armtrace.store import bulk
 from armtrace.store import tables as t
+
+EVENT_COLUMNS = (
+    "seq",
+    "weapon_id",
+    "type",
+    "occurred_at",
+    "recorded_at",
+    "recorded_by",
+    "payload",
+    "corrects",
+    "prev_hash",
+    "hash",
+)
 
 
 @dataclass(frozen=True)
@@ -66,27 +80,28 @@ class EventLog:
         when = utc_text(recorded_at)
         for item in items:
             payload = to_payload(item.facts)
+            payload_json = canonical(payload)
             seq = head.seq + 1
-            digest = link_hash(head.hash, Link(seq, item.weapon_id, when, recorded_by, payload))
+            digest = link_hash(head.hash, Link(seq, item.weapon_id, when, recorded_by, payload), payload_json)
             rows.append(
-                {
-                    "seq": seq,
-                    "weapon_id": item.weapon_id,
-                    "type": item.facts.type.value,
-                    "occurred_at": item.facts.occurred_at,
-                    "recorded_at": recorded_at,
-                    "recorded_by": recorded_by,
-                    "payload": canonical(payload).decode("utf-8"),
-                    "corrects": item.facts.corrects,
-                    "prev_hash": head.hash,
-                    "hash": digest,
-                }
+                (
+                    seq,
+                    item.weapon_id,
+                    item.facts.type.value,
+                    item.facts.occurred_at,
+                    recorded_at,
+                    recorded_by,
+                    payload_json.decode("utf-8"),
+                    item.facts.corrects,
+                    head.hash,
+                    digest,
+                )
             )
             head.seq, head.hash = seq, digest
         if rows:
-            self.conn.execute(t.events.insert(), rows)
+            bulk.insert(self.conn, t.events, EVENT_COLUMNS, rows)
             self._dirty = True
-        return [int(r["seq"]) for r in rows]  # type: ignore[arg-type]
+        return [r[0] for r in rows]
 
     def write_head(self) -> None:
         if self._dirty and self._head is not None:

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from armtrace.domain.identify import fold as fold_serial
-from armtrace.domain.identify import reverse
+from armtrace.domain.identify import fold_key
 from armtrace.domain.lifecycle import WeaponState
 from armtrace.domain.markings import Mark
 from armtrace.domain.registry import WeaponDescription, model_key, name_key, serial_key
+from armtrace.store import bulk
 from armtrace.store import tables as t
 from armtrace.store.uow import Change
 
@@ -21,13 +21,11 @@ if TYPE_CHECKING:
     from armtrace.store.uow import UnitOfWork
 
 
-def fold(serial: str | None) -> str:
-    return fold_serial(serial) if serial else ""
-
-
 def projection_row(state: WeaponState, *, first_seq: int, last_seq: int, retain_until: date) -> dict[str, object]:
     """The weapons row that a weapon's state projects to (also what `verify` expects)."""
     d = state.description
+    key = serial_key(d.serial)
+    folded = fold_key(key) if key else None
     return {
         "category": d.category.value,
         "manufacturer": d.manufacturer,
@@ -35,9 +33,9 @@ def projection_row(state: WeaponState, *, first_seq: int, last_seq: int, retain_
         "manufacturer_key": d.manufacturer_key,
         "country_of_manufacture": d.country_of_manufacture,
         "serial": d.serial,
-        "serial_key": serial_key(d.serial),
-        "serial_fold": fold(d.serial) or None,
-        "serial_rev": reverse(fold(d.serial)) or None,
+        "serial_key": key,
+        "serial_fold": folded,
+        "serial_rev": folded[::-1] if folded else None,
         "model": d.model,
         "model_key": model_key(d.model),
         "calibre": d.calibre,
@@ -102,23 +100,27 @@ class Weapons:
 
     def add(self, items: Sequence[NewWeapon], *, log_each: bool = True) -> list[int]:
         """Insert new weapons with their marks; returns ids in the order given."""
+        ids = bulk.new_weapon_ids(self.conn, len(items))
         rows = [
             {
+                "id": wid,
                 **projection_row(w.state, first_seq=w.first_seq, last_seq=w.last_seq, retain_until=w.retain_until),
                 "business_id": w.business_id,
             }
-            for w in items
+            for wid, w in zip(ids, items, strict=True)
         ]
         if not rows:
             return []
-        result = self.conn.execute(t.weapons.insert().returning(t.weapons.c.id, sort_by_parameter_order=True), rows)
-        ids = [r.id for r in result]
+        columns = list(rows[0])
+        bulk.insert(self.conn, t.weapons, columns, [tuple(r[c] for c in columns) for r in rows])
+        bulk.index_serials(self.conn, ids)
         marks = [m for wid, w in zip(ids, items, strict=True) for m in mark_rows(wid, w.state.marks)]
         if marks:
-            self.conn.execute(t.marks.insert(), marks)
+            mark_columns = list(marks[0])
+            bulk.insert(self.conn, t.marks, mark_columns, [tuple(m[c] for c in mark_columns) for m in marks])
         if log_each:
-            for wid, row in zip(ids, rows, strict=True):
-                self.uow.note(Change("registry:weapon:add", "weapon", str(wid), None, _loggable(row)))
+            for row in rows:
+                self.uow.note(Change("registry:weapon:add", "weapon", str(row["id"]), None, _loggable(row)))
         return ids
 
     def row(self, weapon_id: int) -> dict[str, object] | None:

@@ -41,11 +41,11 @@ weapons = sa.Table(
     sa.Column("id", BigId, primary_key=True, autoincrement=True),
     sa.Column("category", sa.String(40), nullable=False),
     sa.Column("manufacturer", sa.String(300)),
-    sa.Column("manufacturer_id", sa.String(80), index=True),
+    sa.Column("manufacturer_id", sa.String(80)),  # indexed first in ix_weapons_maker_serial_*
     sa.Column("manufacturer_key", sa.String(320), nullable=False),
     sa.Column("country_of_manufacture", sa.String(3)),
     sa.Column("serial", sa.String(100)),
-    sa.Column("serial_key", sa.String(100), index=True),
+    sa.Column("serial_key", sa.String(100)),  # compared through uq_weapons_identity; searched by serial_fold
     sa.Column("serial_fold", sa.String(100)),  # look-alikes folded (domain.identify.fold)
     sa.Column("serial_rev", sa.String(100)),  # serial_fold reversed: a missing prefix is a prefix here
     sa.Column("model", sa.String(120)),
