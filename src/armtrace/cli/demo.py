@@ -8,13 +8,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
 from armtrace.cli.output import console, runtime
+from armtrace.demo.recoveries import damage
 from armtrace.demo.registry import CLOSED_DEALER, STATE, national_registry
 from armtrace.domain.actors import Actor
 from armtrace.domain.errors import RuleViolation
+from armtrace.queries.identify import IdentifyQuery, identify
 from armtrace.queries.registry import WeaponFilter, list_weapons, registry_summary
 from armtrace.runtime import Runtime
 from armtrace.services.integrity import verify
@@ -75,6 +78,7 @@ def demo(
         s = registry_summary(conn)
         flagged = list_weapons(conn, WeaponFilter(flagged=True), per_page=1).items
     _print_summary(s, report.ok, report.events)
+    _recoveries(rt, seed)
     example = flagged[0].id if flagged else 1
     console.print("\n[bold]Point the other commands at this registry:[/bold]")
     console.print(f"  export ARMTRACE_DATABASE_URL={url}")
@@ -89,6 +93,22 @@ def demo(
         "armtrace retention due",
     ):
         console.print(f"  {line}")
+
+
+def _recoveries(rt: Runtime, seed: int) -> None:
+    """Weapons recovered with damaged marks, each identified from what the officer could read."""
+    with rt.engine.connect() as conn:
+        page = list_weapons(conn, WeaponFilter(status="held"), per_page=500)
+        held = [(w.id, w.serial or "", w.manufacturer or "", w.model or "") for w in page.items]
+        console.print("\n[bold]Recovered weapons with damaged marks[/bold] (what the officer could read):")
+        for rec in damage(held, seed):
+            found = identify(conn, IdentifyQuery(rec.serial_read, rec.manufacturer_read, model=rec.model_read, limit=3))
+            best = found.candidates[0] if found.candidates else None
+            verdict = f"→ weapon #{best.weapon_id} ({best.score:.2f}: {best.explanation})" if best else "→ no candidate"
+            right = "" if best and best.weapon_id == rec.weapon_id else " [red](not the recorded weapon)[/red]"
+            console.print(f"  {rec.where}; {rec.damage}:", soft_wrap=True)
+            console.print(f"    {escape(rec.command())}", soft_wrap=True)
+            console.print(f"    {escape(verdict)}{right}", soft_wrap=True)
 
 
 def _a_correction(rt: Runtime, seed: int) -> None:

@@ -24,6 +24,7 @@ from armtrace.reference.manufacturers import manufacturers
 from armtrace.store import tables as t
 
 PER_LOOKUP = 3000  # rows one index lookup may return; bounds the time of the worst query
+NEAR_TWINS = 100  # rows per typing-error lookup when the serial as read is on record
 MIN_SCORE = 0.5
 
 
@@ -199,46 +200,65 @@ def _by_description(conn: sa.Connection, f: Facts) -> dict[int, sa.Row]:
     return {r.id: r for r in rows}
 
 
-def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) -> dict[int, sa.Row]:
+def _lookups(
+    conn: sa.Connection, conditions: list[list[sa.ColumnElement[bool]]], limit: int = PER_LOOKUP
+) -> dict[int, sa.Row]:
+    """Run several index lookups as one statement (UNION ALL), each bounded by `limit` rows."""
+    if not conditions:
+        return {}
+    parts = [sa.select(*COLUMNS).where(*where).limit(limit).subquery() for where in conditions]
+    statement = sa.union_all(*(sa.select(*part.c) for part in parts))
     found: dict[int, sa.Row] = {}
-
-    def run(*conditions: sa.ColumnElement[bool], maker: bool = False) -> None:
-        where = [*conditions]
-        if maker and f.manufacturer_id:
-            where.append(_W.manufacturer_id == f.manufacturer_id)
-        for row in conn.execute(sa.select(*COLUMNS).where(*where).limit(PER_LOOKUP)):
-            found.setdefault(row.id, row)
-
-    key = p.folded
-    if not p.has_wildcards:
-        run(_W.serial_fold == key)
-        run(_starts(_W.serial_fold, key, dialect))  # the end was not read
-        run(_starts(_W.serial_rev, reverse(key), dialect))  # the beginning was not read
-        if len(key) >= 5:
-            # One typing error (or two adjacent characters swapped) leaves the first or the last third intact.
-            k = -(-len(key) // 3)
-            run(_starts(_W.serial_fold, key[:k], dialect), maker=True)
-            run(_starts(_W.serial_rev, reverse(key[-k:]), dialect), maker=True)
-            # Two errors leave one of three pieces intact; the middle one needs 3 characters for the trigram index.
-            a = max(2, min(k, (len(key) - 3) // 2))
-            if a < k:
-                run(_starts(_W.serial_fold, key[:a], dialect), maker=True)
-                run(_starts(_W.serial_rev, reverse(key[-a:]), dialect), maker=True)
-            if len(key) - 2 * a >= 3:
-                run(_contains(key[a:-a], dialect), maker=True)
-        return found
-    if len(p.prefix) >= 2:
-        run(_starts(_W.serial_fold, p.prefix, dialect), _pattern(p, dialect))
-    elif len(p.suffix) >= 2:
-        run(_starts(_W.serial_rev, reverse(p.suffix), dialect), _pattern(p, dialect))
-    elif len(p.longest_run) >= 3:
-        run(_contains(p.longest_run, dialect), _pattern(p, dialect))
-    else:
-        raise RuleViolation(
-            f"the serial {p.raw!r} has no run of 3 readable characters and no 2 at either end",
-            hint="read more characters, or give the manufacturer and model to search by description",
-        )
+    for row in conn.execute(statement):
+        found.setdefault(row.id, row)
     return found
+
+
+def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) -> dict[int, sa.Row]:
+    """Candidates by index: first the cheap, selective lookups; typing errors only if those found nothing equal."""
+    key = p.folded
+    if p.has_wildcards:
+        if len(p.prefix) >= 2:
+            anchor = _starts(_W.serial_fold, p.prefix, dialect)
+        elif len(p.suffix) >= 2:
+            anchor = _starts(_W.serial_rev, reverse(p.suffix), dialect)
+        elif len(p.longest_run) >= 3:
+            anchor = _contains(p.longest_run, dialect)
+        else:
+            raise RuleViolation(
+                f"the serial {p.raw!r} has no run of 3 readable characters and no 2 at either end",
+                hint="read more characters, or give the manufacturer and model to search by description",
+            )
+        return _lookups(conn, [[anchor, _pattern(p, dialect)]])
+    found = _lookups(
+        conn,
+        [
+            [_W.serial_fold == key],
+            [_starts(_W.serial_fold, key, dialect)],  # the end was not read
+            [_starts(_W.serial_rev, reverse(key), dialect)],  # the beginning was not read
+        ],
+    )
+    if len(key) < 5:
+        return found
+    # When the serial as read is on record, its near twins are still shown, but only a few are looked for.
+    limit = NEAR_TWINS if any(row.serial_fold == key for row in found.values()) else PER_LOOKUP
+    maker = [_W.manufacturer_id == f.manufacturer_id] if f.manufacturer_id else []
+    # One typing error (or two adjacent characters swapped) leaves the first or the last third intact.
+    k = -(-len(key) // 3)
+    typos = [
+        [_starts(_W.serial_fold, key[:k], dialect), *maker],
+        [_starts(_W.serial_rev, reverse(key[-k:]), dialect), *maker],
+    ]
+    # Two errors leave one of three pieces intact; the middle one needs 3 characters for the trigram index.
+    a = max(2, min(k, (len(key) - 3) // 2))
+    if a < k:
+        typos += [
+            [_starts(_W.serial_fold, key[:a], dialect), *maker],
+            [_starts(_W.serial_rev, reverse(key[-a:]), dialect), *maker],
+        ]
+    if len(key) - 2 * a >= 3:
+        typos.append([_contains(key[a:-a], dialect), *maker])
+    return {**_lookups(conn, typos, limit), **found}
 
 
 def _pattern(p: SerialPattern, dialect: str) -> sa.ColumnElement[bool]:
