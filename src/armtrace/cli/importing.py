@@ -23,6 +23,7 @@ def import_command(
     delimiter: Annotated[str | None, Opt(help="Column delimiter (default: detected)")] = None,
     rejects: Annotated[Path | None, Opt(help="Where rejected rows are reported (default FILE.rejects.csv)")] = None,
     batch_size: Annotated[int, Opt(min=1, max=100_000)] = 2000,
+    workers: Annotated[int | None, Opt(min=0, max=64, help="Processes preparing rows (default: by file size)")] = None,
 ) -> None:
     """Import weapons and their events; bad rows go to a report and never block the good ones."""
     rt = ready(ctx)
@@ -41,7 +42,7 @@ def import_command(
             bar.update(task, completed=done, total=total, rate=f"{done / elapsed:,.0f}" if elapsed else "—")
 
         report = import_file(
-            ImportFile(file, format_, mapping, encoding, delimiter, rejects, batch_size),
+            ImportFile(file, format_, mapping, encoding, delimiter, rejects, batch_size, workers),
             rt.uow,
             rt.clock,
             rt.policy,

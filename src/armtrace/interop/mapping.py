@@ -29,8 +29,8 @@ from pathlib import Path
 from armtrace.domain.errors import RuleViolation
 from armtrace.reference.names import fold
 
-# The fields a row may carry. Weapon description first, then its first event.
-FIELDS = (
+# The fields a row may carry: the weapon's description, then its first event.
+DESCRIPTION_FIELDS = (
     "category",
     "manufacturer",
     "country_of_manufacture",
@@ -41,6 +41,8 @@ FIELDS = (
     "marking_condition",
     "origin",
     "reference_id",
+)
+EVENT_FIELDS = (
     "event",
     "occurred_at",
     "why",
@@ -54,6 +56,7 @@ FIELDS = (
     "import_year",
     "note",
 )
+FIELDS = DESCRIPTION_FIELDS + EVENT_FIELDS
 
 # Usual column names, folded (case, accents, punctuation), in the UN languages and Portuguese.
 SYNONYMS: dict[str, tuple[str, ...]] = {

@@ -12,8 +12,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import multiprocessing
+import os
+from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import suppress
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,27 +29,15 @@ from armtrace.domain.actors import Clock
 from armtrace.domain.errors import ArmtraceError, Problem, RuleViolation
 from armtrace.domain.retention import RetentionPolicy
 from armtrace.interop import epcis
-from armtrace.interop.mapping import FIELDS, SYNONYMS, Mapping
+from armtrace.interop.mapping import DESCRIPTION_FIELDS, FIELDS, SYNONYMS, Mapping
 from armtrace.interop.tabular import open_tabular
 from armtrace.services.intake import EventInput
-from armtrace.services.records import Rejected, WeaponRecord, load_into, record_from_json
+from armtrace.services.records import Prepared, Rejected, WeaponRecord, prepare, record_from_json, write_prepared
 from armtrace.services.registry import DEFAULT_POLICY, AddWeapon
 from armtrace.store import tables as t
 from armtrace.store.uow import Change, UnitOfWork
 
 FORMATS = ("csv", "jsonl", "epcis")
-DESCRIPTION_FIELDS = (
-    "category",
-    "manufacturer",
-    "country_of_manufacture",
-    "serial",
-    "model",
-    "calibre",
-    "year_of_manufacture",
-    "marking_condition",
-    "origin",
-    "reference_id",
-)
 
 
 @dataclass(frozen=True)
@@ -57,6 +49,7 @@ class ImportFile:
     delimiter: str | None = None
     rejects: Path | None = None  # default: FILE.rejects.csv beside the file
     batch_size: int = 2000
+    workers: int | None = None  # processes preparing batches; None: by the file's size and the cores
 
 
 @dataclass
@@ -150,7 +143,21 @@ def _flat_json(obj: dict[str, object], mapping: Mapping) -> dict[str, str | None
     }
 
 
-Row = tuple[int, WeaponRecord | Rejected]
+Row = tuple[int, "WeaponRecord | Rejected | dict[str, str | None]"]  # a flat row is a dict of fields
+
+
+def prepare_rows(rows: list[Row], mapping: Mapping, clock: Clock, policy: RetentionPolicy) -> list[Prepared | Rejected]:
+    """Validate a batch of rows into plain rows to write; numbered by their line in the file.
+
+    Pure work with no store: it runs in worker processes for large files."""
+    out: list[Prepared | Rejected] = []
+    for line, item in rows:
+        if isinstance(item, Rejected):
+            out.append(item)
+            continue
+        record = item if isinstance(item, WeaponRecord) else record_from_fields(_dated(dict(item), mapping))
+        out.append(prepare(line, record, clock, policy))
+    return out
 
 
 def _dated(fields: dict[str, str | None], mapping: Mapping) -> dict[str, str | None]:
@@ -180,7 +187,7 @@ def _rows(kind: str, path: Path, mapping: Mapping, cmd: ImportFile, report: Impo
                     ),
                 )
             else:
-                yield line, record_from_fields(_dated(fields, mapping))
+                yield line, fields  # turned into a record where it is prepared (maybe another process)
         if table.notes:
             report.skipped.append(f"{table.notes} footnote line(s) at the end of the file")
     elif kind == "jsonl":
@@ -197,7 +204,7 @@ def _rows(kind: str, path: Path, mapping: Mapping, cmd: ImportFile, report: Impo
                         (
                             record_from_json(obj, allow_unlisted_manufacturer=True)
                             if "weapon" in obj
-                            else record_from_fields(_dated(_flat_json(obj, mapping), mapping))
+                            else _flat_json(obj, mapping)
                         ),
                     )
                 except (ValueError, ArmtraceError) as exc:
@@ -228,7 +235,7 @@ def _check_required(kind: str, path: Path, mapping: Mapping, cmd: ImportFile) ->
             hint="add a mapping with "
             + ", ".join(f"[defaults] {m} = ..." for m in missing)
             + " or [columns] naming the column"
-            + ("; usual names: " + ", ".join(SYNONYMS["why"][:5])),
+            + ("; usual names for the authority: " + ", ".join(SYNONYMS["why"][:5]) if "why" in missing else ""),
         )
 
 
@@ -279,82 +286,123 @@ def import_file(
     for _ in range(report.resumed_from):
         next(rows, None)
     total = _count_lines(path) if kind != "epcis" else None
-    with open(rejects_path, "a" if report.resumed_from else "w", encoding="utf-8", newline="") as out:
+    workers = cmd.workers if cmd.workers is not None else _auto_workers(path)
+    with (
+        open(rejects_path, "a" if report.resumed_from else "w", encoding="utf-8", newline="") as out,
+        _pool(workers) as pool,
+    ):
         rejects = csv.writer(out)
         if not report.resumed_from:
             rejects.writerow(["line", "field", "value", "reason"])
-        batch: list[Row] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= cmd.batch_size:
-                _commit_batch(batch, uow, clock, policy, report, rejects)
+        # Batches are prepared ahead (in worker processes for large files) and written in file order,
+        # each in its own transaction with the count of rows done: where a rerun resumes.
+        pending: deque[tuple[int, Future[list[Prepared | Rejected]] | list[Prepared | Rejected]]] = deque()
+        batches = _batches(rows, cmd.batch_size)
+        ahead = 2 * workers if pool else 0
+        for batch in batches:
+            pending.append(
+                (
+                    len(batch),
+                    pool.submit(prepare_rows, batch, mapping, clock, policy)
+                    if pool
+                    else prepare_rows(batch, mapping, clock, policy),
+                )
+            )
+            while len(pending) > ahead:
+                _write(pending.popleft(), uow, clock, report, rejects)
                 out.flush()
-                batch = []
                 if progress:
                     progress(report.read, total)
-        _commit_batch(batch, uow, clock, policy, report, rejects, final=True)
-        if progress:
-            progress(report.read, total)
+        while pending:
+            _write(pending.popleft(), uow, clock, report, rejects)
+            if progress:
+                progress(report.read, total)
+        _finish(uow, clock, report)
     report.rejects_file = rejects_path if report.rejected else None
     if not report.rejected:
         rejects_path.unlink(missing_ok=True)
     return report
 
 
-def _commit_batch(
-    batch: list[Row],
-    uow: Callable[[], UnitOfWork],
-    clock: Clock,
-    policy: RetentionPolicy,
-    report: ImportReport,
-    rejects: Any,
-    final: bool = False,
+def _auto_workers(path: Path) -> int:
+    """Worker processes for a file: none for small files (starting them costs more than it saves)."""
+    cores = os.cpu_count() or 1
+    return min(2, cores - 1) if cores > 1 and path.stat().st_size > 20 * 1024 * 1024 else 0
+
+
+@contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    if workers <= 0:
+        yield None
+        return
+    # spawn, not fork: a forked child would inherit the parent's database connections.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield pool
+
+
+def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+    batch: list[Row] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _write(
+    item: tuple[int, Any], uow: Callable[[], UnitOfWork], clock: Clock, report: ImportReport, rejects: Any
 ) -> None:
-    records = [(line, r) for line, r in batch if isinstance(r, WeaponRecord)]
-    early = [r for _, r in batch if isinstance(r, Rejected)]
+    size, work = item
+    prepared: list[Prepared | Rejected] = work.result() if isinstance(work, Future) else work
     with uow() as u:
-        result = load_into(u, [r for _, r in records], clock, policy) if records else None
-        lines = [line for line, _ in records]
-        late = [Rejected(lines[r.index], r.problems, r.detail) for r in result.rejected] if result else []
-        duplicates = len(result.duplicates) if result else 0
-        imported = result.loaded if result else 0
-        values: dict[str, object] = {
-            "rows_done": t.import_files.c.rows_done + len(batch),
-            "imported": t.import_files.c.imported + imported,
-            "duplicates": t.import_files.c.duplicates + duplicates,
-            "rejected": t.import_files.c.rejected + len(early) + len(late),
-        }
-        if final:
-            values["finished_at"] = clock.now()
-        u.conn.execute(t.import_files.update().where(t.import_files.c.sha256 == report.sha256).values(**values))
-        if final:
-            u.note(
-                Change(
-                    "registry:import:file",
-                    "import_file",
-                    report.sha256,
-                    None,
-                    {"name": report.path.name, "format": report.format},
-                )
+        result = write_prepared(u, prepared, clock)
+        u.conn.execute(
+            t.import_files.update()
+            .where(t.import_files.c.sha256 == report.sha256)
+            .values(
+                rows_done=t.import_files.c.rows_done + size,
+                imported=t.import_files.c.imported + result.loaded,
+                duplicates=t.import_files.c.duplicates + len(result.duplicates),
+                rejected=t.import_files.c.rejected + len(result.rejected),
             )
+        )
         u.commit()
-    report.read += len(batch)
-    report.imported += imported
-    report.events += result.events if result else 0
-    report.duplicates += duplicates
-    report.rejected += len(early) + len(late)
-    if result:
-        report.notes.extend((lines[i], note) for i, note in result.notes[: max(0, 200 - len(report.notes))])
-    for r in sorted(early + late, key=lambda r: r.index):
+    report.read += size
+    report.imported += result.loaded
+    report.events += result.events
+    report.duplicates += len(result.duplicates)
+    report.rejected += len(result.rejected)
+    report.notes.extend(result.notes[: max(0, 200 - len(report.notes))])
+    for r in sorted(result.rejected, key=lambda r: r.index):
         for p in r.problems or (Problem("row", r.detail),):
-            rejects.writerow(
-                [
-                    r.index,
-                    p.field,
-                    "" if p.value is None else p.value,
-                    p.message + (f" ({p.rule})" if p.rule else "") + (f"; {p.hint}" if p.hint else ""),
-                ]
+            reason = p.message + (f" ({p.rule})" if p.rule else "") + (f"; {p.hint}" if p.hint else "")
+            rejects.writerow([r.index, p.field, "" if p.value is None else p.value, reason])
+
+
+def _finish(uow: Callable[[], UnitOfWork], clock: Clock, report: ImportReport) -> None:
+    with uow() as u:
+        u.conn.execute(
+            t.import_files.update().where(t.import_files.c.sha256 == report.sha256).values(finished_at=clock.now())
+        )
+        u.note(
+            Change(
+                "registry:import:file",
+                "import_file",
+                report.sha256,
+                None,
+                {
+                    "name": report.path.name,
+                    "format": report.format,
+                    "read": report.read,
+                    "imported": report.imported,
+                    "duplicates": report.duplicates,
+                    "rejected": report.rejected,
+                },
             )
+        )
+        u.commit()
 
 
 def _count_lines(path: Path) -> int:

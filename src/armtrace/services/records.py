@@ -11,20 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
 from armtrace.domain.actors import Clock
+from armtrace.domain.chain import canonical
 from armtrace.domain.errors import ArmtraceError, Conflict, Problem, ProblemList, RuleViolation
 from armtrace.domain.identify import fold
-from armtrace.domain.lifecycle import EventFacts, WeaponState, replay
+from armtrace.domain.lifecycle import replay, to_payload
 from armtrace.domain.registry import model_key, serial_key
 from armtrace.domain.retention import RetentionPolicy, retain_until
 from armtrace.services.intake import EventInput, country, event_facts
 from armtrace.services.registry import DEFAULT_POLICY, AddWeapon, first_event
 from armtrace.store import tables as t
-from armtrace.store.chain import Pending
 from armtrace.store.registry import NewWeapon
 from armtrace.store.uow import Change, UnitOfWork
 
@@ -55,15 +56,23 @@ class LoadResult:
     weapon_ids: list[int] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _Ready:
-    index: int
-    facts: list[EventFacts]
-    state: WeaponState
-    notes: tuple[str, ...] = ()
+class Prepared(NamedTuple):
+    """A record validated and turned into plain rows, ready to chain and insert.
+
+    Plain values only, so bulk imports can prepare records in other processes and send
+    them back cheaply; the hash chain and the ids are still made in one place, in order.
+    """
+
+    number: int  # the record's place in the load (its line, for a file)
+    key: tuple[str, str, str] | None  # the identity: manufacturer, model and serial keys
+    row: dict[str, object]  # the weapons row (projection); its event numbers are set on insert
+    marks: tuple[dict[str, object], ...]
+    events: tuple[tuple[str, datetime, int | None, str], ...]  # type, occurred at, corrects, payload JSON
+    notes: tuple[str, ...]
 
 
-def _prepare(i: int, rec: WeaponRecord, clock: Clock) -> _Ready | Rejected:
+def prepare(i: int, rec: WeaponRecord, clock: Clock, policy: RetentionPolicy) -> Prepared | Rejected:
+    """Validate one record with the registry's rules and turn it into rows; or say why not."""
     problems = ProblemList()
     first, notes = first_event(rec.add, problems, clock)
     rest = [event_facts(problems, e, clock.now()) for e in rec.events]
@@ -74,7 +83,19 @@ def _prepare(i: int, rec: WeaponRecord, clock: Clock) -> _Ready | Rejected:
         state = replay(list(enumerate(facts)))
     except ArmtraceError as exc:
         return Rejected(i, exc.problems, exc.detail)
-    return _Ready(i, facts, state, notes)
+    until = retain_until([(f.type, f.occurred_at) for f in facts], policy)
+    weapon = NewWeapon.of(state, 0, 0, until)
+    d = state.description
+    key = serial_key(d.serial)
+    events = tuple((f.type.value, f.occurred_at, f.corrects, canonical(to_payload(f)).decode("utf-8")) for f in facts)
+    return Prepared(
+        i,
+        None if key is None else (d.manufacturer_key, model_key(d.model), key),
+        weapon.row,
+        weapon.marks,
+        events,
+        notes,
+    )
 
 
 def _existing(conn: sa.Connection, keys: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], int]:
@@ -93,12 +114,6 @@ def _existing(conn: sa.Connection, keys: list[tuple[str, str, str]]) -> dict[tup
     return found
 
 
-def _key(state: WeaponState) -> tuple[str, str, str] | None:
-    d = state.description
-    key = serial_key(d.serial)
-    return None if key is None else (d.manufacturer_key, model_key(d.model), key)
-
-
 def load_into(
     uow: UnitOfWork,
     records: Sequence[WeaponRecord],
@@ -109,37 +124,42 @@ def load_into(
     offset: int = 0,
 ) -> LoadResult:
     """Validate and append records inside an open unit of work (the caller commits)."""
-    result = LoadResult(read=len(records))
-    ready: list[_Ready] = []
-    for i, rec in enumerate(records, start=offset):
-        prepared = _prepare(i, rec, clock)
-        if isinstance(prepared, Rejected):
-            result.rejected.append(prepared)
+    prepared = [prepare(i, rec, clock, policy) for i, rec in enumerate(records, start=offset)]
+    return write_prepared(uow, prepared, clock, business_id=business_id)
+
+
+def write_prepared(
+    uow: UnitOfWork, prepared: Sequence[Prepared | Rejected], clock: Clock, *, business_id: int | None = None
+) -> LoadResult:
+    """Chain and insert prepared records in order, skipping identities already held (the caller commits)."""
+    result = LoadResult(read=len(prepared))
+    ready: list[Prepared] = []
+    for p in prepared:
+        if isinstance(p, Rejected):
+            result.rejected.append(p)
         else:
-            ready.append(prepared)
-            result.notes.extend((prepared.index, note) for note in prepared.notes)
+            ready.append(p)
+            result.notes.extend((p.number, note) for note in p.notes)
     head = uow.events.lock_head()
-    existing = _existing(uow.conn, [k for r in ready if (k := _key(r.state)) is not None])
-    fresh: list[_Ready] = []
-    for r in ready:
-        key = _key(r.state)
-        if key is not None and key in existing:
-            result.duplicates.append((r.index, existing[key]))
+    existing = _existing(uow.conn, [p.key for p in ready if p.key is not None])
+    fresh: list[Prepared] = []
+    for p in ready:
+        if p.key is not None and p.key in existing:
+            result.duplicates.append((p.number, existing[p.key]))
             continue
-        if key is not None:
-            existing[key] = -1  # a second copy in the same load is a duplicate too
-        fresh.append(r)
+        if p.key is not None:
+            existing[p.key] = -1  # a second copy in the same load is a duplicate too
+        fresh.append(p)
     seq = head.seq
     new: list[NewWeapon] = []
-    for r in fresh:
-        until = retain_until([(f.type, f.occurred_at) for f in r.facts], policy)
-        new.append(NewWeapon(r.state, seq + 1, seq + len(r.facts), until, business_id))
-        seq += len(r.facts)
+    for p in fresh:
+        new.append(NewWeapon(p.row, p.marks, seq + 1, seq + len(p.events), business_id))
+        seq += len(p.events)
     ids = uow.weapons.add(new, log_each=False)
-    pending = [Pending(wid, f) for wid, r in zip(ids, fresh, strict=True) for f in r.facts]
-    seqs = uow.events.append(pending, clock.now(), uow.actor.id)
+    events = [(wid, *e) for wid, p in zip(ids, fresh, strict=True) for e in p.events]
+    seqs = uow.events.append_json(events, clock.now(), uow.actor.id)
     assert not seqs or seqs[-1] == seq, "event numbers drifted from the weapons' first and last events"
-    result.loaded, result.events, result.weapon_ids = len(ids), len(pending), ids
+    result.loaded, result.events, result.weapon_ids = len(ids), len(events), ids
     if ids:
         uow.note(
             Change(
@@ -149,7 +169,7 @@ def load_into(
                 None,
                 {
                     "weapons": len(ids),
-                    "events": len(pending),
+                    "events": len(events),
                     "first_weapon_id": ids[0],
                     "last_weapon_id": ids[-1],
                     "business_id": business_id,

@@ -115,7 +115,7 @@ def add_weapon(cmd: AddWeapon, uow: UnitOfWork, clock: Clock, policy: RetentionP
             )
         seq = head.seq + 1
         until = retain_until([(facts.type, facts.occurred_at)], policy)
-        [weapon_id] = uow.weapons.add([NewWeapon(state, seq, seq, until)])
+        [weapon_id] = uow.weapons.add([NewWeapon.of(state, seq, seq, until)])
         uow.events.append([Pending(weapon_id, facts)], clock.now(), uow.actor.id)
         uow.commit()
     return Recorded(weapon_id, seq, state, marking_gaps(state), notes)

@@ -75,27 +75,34 @@ class EventLog:
 
     def append(self, items: Sequence[Pending], recorded_at: datetime, recorded_by: str) -> list[int]:
         """Chain and insert events in order; returns their numbers."""
+        return self.append_json(
+            [
+                (
+                    i.weapon_id,
+                    i.facts.type.value,
+                    i.facts.occurred_at,
+                    i.facts.corrects,
+                    canonical(to_payload(i.facts)).decode("utf-8"),
+                )
+                for i in items
+            ],
+            recorded_at,
+            recorded_by,
+        )
+
+    def append_json(
+        self, items: Sequence[tuple[int, str, datetime, int | None, str]], recorded_at: datetime, recorded_by: str
+    ) -> list[int]:
+        """Chain and insert events whose payloads are already canonical JSON: (weapon id, type, occurred
+        at, corrects, payload). Bulk loads prepare payloads in other processes and chain them here."""
         head = self.lock_head()
         rows = []
         when = utc_text(recorded_at)
-        for item in items:
-            payload = to_payload(item.facts)
-            payload_json = canonical(payload)
+        for weapon_id, kind, occurred_at, corrects, payload_json in items:
             seq = head.seq + 1
-            digest = link_hash(head.hash, Link(seq, item.weapon_id, when, recorded_by, payload), payload_json)
+            digest = link_hash(head.hash, Link(seq, weapon_id, when, recorded_by, {}), payload_json.encode("utf-8"))
             rows.append(
-                (
-                    seq,
-                    item.weapon_id,
-                    item.facts.type.value,
-                    item.facts.occurred_at,
-                    recorded_at,
-                    recorded_by,
-                    payload_json.decode("utf-8"),
-                    item.facts.corrects,
-                    head.hash,
-                    digest,
-                )
+                (seq, weapon_id, kind, occurred_at, recorded_at, recorded_by, payload_json, corrects, head.hash, digest)
             )
             head.seq, head.hash = seq, digest
         if rows:

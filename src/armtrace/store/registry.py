@@ -74,11 +74,21 @@ def mark_rows(weapon_id: int, marks: Sequence[Mark]) -> list[dict[str, object]]:
 
 @dataclass(frozen=True)
 class NewWeapon:
-    state: WeaponState
+    """A weapon ready to insert: its projection row and mark rows, as plain values."""
+
+    row: dict[str, object]  # projection_row(); first_seq and last_seq are set here
+    marks: tuple[dict[str, object], ...]  # mark_rows() without the weapon id
     first_seq: int
     last_seq: int
-    retain_until: date
     business_id: int | None = None
+
+    @classmethod
+    def of(
+        cls, state: WeaponState, first_seq: int, last_seq: int, retain_until: date, business_id: int | None = None
+    ) -> NewWeapon:
+        row = projection_row(state, first_seq=first_seq, last_seq=last_seq, retain_until=retain_until)
+        marks = tuple({k: v for k, v in m.items() if k != "weapon_id"} for m in mark_rows(0, state.marks))
+        return cls(row, marks, first_seq, last_seq, business_id)
 
 
 class Weapons:
@@ -102,11 +112,7 @@ class Weapons:
         """Insert new weapons with their marks; returns ids in the order given."""
         ids = bulk.new_weapon_ids(self.conn, len(items))
         rows = [
-            {
-                "id": wid,
-                **projection_row(w.state, first_seq=w.first_seq, last_seq=w.last_seq, retain_until=w.retain_until),
-                "business_id": w.business_id,
-            }
+            {"id": wid, **w.row, "first_seq": w.first_seq, "last_seq": w.last_seq, "business_id": w.business_id}
             for wid, w in zip(ids, items, strict=True)
         ]
         if not rows:
@@ -114,7 +120,7 @@ class Weapons:
         columns = list(rows[0])
         bulk.insert(self.conn, t.weapons, columns, [tuple(r[c] for c in columns) for r in rows])
         bulk.index_serials(self.conn, ids)
-        marks = [m for wid, w in zip(ids, items, strict=True) for m in mark_rows(wid, w.state.marks)]
+        marks = [{"weapon_id": wid, **m} for wid, w in zip(ids, items, strict=True) for m in w.marks]
         if marks:
             mark_columns = list(marks[0])
             bulk.insert(self.conn, t.marks, mark_columns, [tuple(m[c] for c in mark_columns) for m in marks])
