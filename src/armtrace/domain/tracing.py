@@ -1,0 +1,263 @@
+"""Tracing requests between States: what a request must say, and the life it leads.
+
+ITI, section on cooperation in tracing (FACTS 1.4): a State asks another about an illicit
+weapon found on its territory. The request states why the weapon is illicit (one of the
+five grounds of ITI para 6) and its legal basis, the circumstances of the find, the
+weapon's markings, type and calibre, and what the answer will be used for. The requested
+State acknowledges, then answers: traced, partially traced, not traced (with a coded
+reason, FACTS 4.3), delayed or refused (with an ITI reason). Every step is timed, so a
+State can say how fast each counterpart answers and why its traces fail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from armtrace.domain.errors import ProblemList, RuleViolation
+
+CONTENT_RULE = "ITI, section on cooperation in tracing: content of a request"
+ANSWER_RULE = "ITI, section on cooperation in tracing: responses and their restrictions"
+
+
+class IllicitBasis(StrEnum):
+    """The five grounds on which a weapon is illicit (ITI para 6)."""
+
+    NATIONAL_LAW = "a"  # illicit under the law of the State where it is found
+    EMBARGO = "b"  # transferred in breach of a UN Security Council embargo
+    NOT_MARKED = "c"  # not marked as the ITI requires
+    UNLICENSED_MANUFACTURE = "d"  # made or assembled without a licence of the State of manufacture
+    UNLICENSED_TRANSFER = "e"  # transferred without a licence of a competent national authority
+
+    @property
+    def label(self) -> str:
+        return {
+            "a": "illicit under the law of the State where it was found",
+            "b": "transferred in breach of a UN Security Council arms embargo",
+            "c": "not marked as the ITI requires",
+            "d": "manufactured or assembled without a licence",
+            "e": "transferred without a licence from a competent national authority",
+        }[self.value]
+
+
+class Priority(StrEnum):
+    ROUTINE = "routine"
+    URGENT = "urgent"  # needs a justification (FACTS 4.3, ATF F 3312.1)
+
+
+class Status(StrEnum):
+    DRAFTED = "drafted"
+    SENT = "sent"
+    ACKNOWLEDGED = "acknowledged"
+    ANSWERED = "answered"
+    WITHDRAWN = "withdrawn"
+
+
+class Outcome(StrEnum):
+    TRACED = "traced"
+    PARTIALLY_TRACED = "partially_traced"
+    NOT_TRACED = "not_traced"
+    DELAYED = "delayed"
+    REFUSED = "refused"
+
+
+class Restriction(StrEnum):
+    """Why an answer may be delayed, limited or refused; the reason is told to the requester."""
+
+    CRIMINAL_INVESTIGATION = "criminal_investigation"
+    CONFIDENTIALITY_LAW = "confidentiality_law"
+    NATIONAL_SECURITY = "national_security"
+
+
+class FailureReason(StrEnum):
+    """Why a trace fails (FACTS 4.3): said in codes so the failures can be counted."""
+
+    TOO_OLD_PRE_RECORDS = "too_old_pre_records"
+    SERIAL_INVALID = "serial_invalid"
+    SERIAL_OBLITERATED = "serial_obliterated"
+    MANUFACTURER_UNIDENTIFIED = "manufacturer_unidentified"
+    IMPORTER_UNIDENTIFIED = "importer_unidentified"
+    DESCRIPTION_INCOMPLETE = "description_incomplete"
+    RECORD_NOT_FOUND = "record_not_found"
+    RECORD_DESTROYED_RETENTION = "record_destroyed_retention"
+    BUSINESS_CLOSED_RECORDS_MISSING = "business_closed_records_missing"
+    NO_RESPONSE = "no_response"
+
+
+@dataclass(frozen=True)
+class Markings:
+    manufacturer: str | None
+    serial: str | None
+    country_of_manufacture: str | None = None
+    model: str | None = None
+    last_import_country: str | None = None
+    serial_obliterated: bool = False
+
+
+@dataclass(frozen=True)
+class RequestContent:
+    """What a request says about the weapon and why it is asked (ITI, section on tracing)."""
+
+    bases: tuple[IllicitBasis, ...]
+    legal_justification: str
+    circumstances: str
+    markings: Markings
+    category: str | None
+    calibre: str | None
+    intended_use: str
+    priority: Priority = Priority.ROUTINE
+    urgency_reason: str | None = None
+    photographs: tuple[str, ...] = ()  # references to images, where the serial is obliterated
+
+
+def check_content(c: RequestContent) -> ProblemList:
+    """Every element a request lacks, all at once, each citing the rule."""
+    p = ProblemList()
+    if not c.bases:
+        p.add(
+            "bases",
+            "at least one ground of illicitness is required",
+            rule="ITI para 6",
+            hint="a national law, b embargo, c not marked, d unlicensed manufacture, e unlicensed transfer",
+        )
+    if not c.legal_justification.strip():
+        p.add(
+            "legal_justification",
+            "the legal basis for considering the weapon illicit is missing",
+            rule=CONTENT_RULE,
+            hint="cite the law, order or resolution",
+        )
+    if not c.circumstances.strip():
+        p.add(
+            "circumstances",
+            "the circumstances of the find are missing",
+            rule=CONTENT_RULE,
+            hint="say where, when and how the weapon was found or seized",
+        )
+    if not c.intended_use.strip():
+        p.add(
+            "intended_use",
+            "the intended use of the information is missing",
+            rule=CONTENT_RULE,
+            hint="e.g. criminal investigation, prosecution",
+        )
+    m = c.markings
+    if not m.serial and not m.serial_obliterated:
+        p.add(
+            "markings.serial",
+            "the serial is missing",
+            rule=CONTENT_RULE,
+            hint="give the serial as read, or flag it as obliterated and attach photographs",
+        )
+    if m.serial_obliterated and not c.photographs:
+        p.add(
+            "photographs",
+            "photographs are required when the serial is obliterated",
+            rule="ISACS 05.31",
+            hint="attach photographs of the frame or receiver",
+        )
+    if not m.manufacturer and not m.country_of_manufacture:
+        p.add(
+            "markings.manufacturer",
+            "neither the manufacturer nor the country of manufacture is given",
+            rule=CONTENT_RULE,
+            hint="give what the marks show, even partly",
+        )
+    if not c.category:
+        p.add("category", "the type of weapon is missing", rule=CONTENT_RULE)
+    if not c.calibre:
+        p.add("calibre", "the calibre is missing", rule=CONTENT_RULE)
+    if c.priority is Priority.URGENT and not (c.urgency_reason or "").strip():
+        p.add("urgency_reason", "an urgent request needs its reason", hint="say why it cannot wait")
+    return p
+
+
+def state_to_ask(m: Markings) -> str | None:
+    """Whom to ask first: the State of the last import mark, or else the State of manufacture."""
+    return m.last_import_country or m.country_of_manufacture
+
+
+@dataclass(frozen=True)
+class Answer:
+    outcome: Outcome
+    restriction: Restriction | None = None
+    failure: FailureReason | None = None
+    facts: tuple[str, ...] = ()  # what the registry discloses, line by line
+    next_country: str | None = None  # where the weapon went, if to another State
+
+
+def check_answer(a: Answer) -> ProblemList:
+    p = ProblemList()
+    if a.outcome in (Outcome.PARTIALLY_TRACED, Outcome.DELAYED, Outcome.REFUSED) and a.restriction is None:
+        p.add(
+            "restriction",
+            f"a {a.outcome.value.replace('_', ' ')} answer gives its reason",
+            rule=ANSWER_RULE,
+            hint="one of: " + ", ".join(r.value for r in Restriction),
+        )
+    if a.outcome is Outcome.NOT_TRACED and a.failure is None:
+        p.add(
+            "failure",
+            "a not-traced answer gives the coded reason it failed",
+            rule="FACTS 4.3",
+            hint="one of: " + ", ".join(f.value for f in FailureReason),
+        )
+    if a.outcome in (Outcome.TRACED, Outcome.PARTIALLY_TRACED) and not a.facts:
+        p.add("facts", "a traced answer says what the records show", rule=ANSWER_RULE)
+    return p
+
+
+TRANSITIONS: dict[str, tuple[frozenset[Status], Status]] = {
+    "send": (frozenset({Status.DRAFTED}), Status.SENT),
+    "acknowledge": (frozenset({Status.SENT}), Status.ACKNOWLEDGED),
+    "answer": (frozenset({Status.SENT, Status.ACKNOWLEDGED}), Status.ANSWERED),
+    "withdraw": (frozenset({Status.DRAFTED, Status.SENT, Status.ACKNOWLEDGED}), Status.WITHDRAWN),
+}
+
+
+def transition(status: Status, act: str, outcome: Outcome | None = None) -> Status:
+    """The status after an act; a delayed answer keeps the request open (it is answered later)."""
+    allowed, after = TRANSITIONS[act]
+    if status not in allowed:
+        raise RuleViolation(
+            f"a request that is {status.value} cannot be {_past(act)}",
+            rule="tracing request lifecycle",
+            hint="see the request's history with 'armtrace trace show'",
+        )
+    if act == "answer" and outcome is Outcome.DELAYED:
+        return Status.ACKNOWLEDGED
+    return after
+
+
+def _past(act: str) -> str:
+    return {"send": "sent", "acknowledge": "acknowledged", "answer": "answered", "withdraw": "withdrawn"}[act]
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """How long a requested State has: working days to acknowledge, calendar days to answer."""
+
+    acknowledge_working_days: int = 5
+    answer_days: int = 30
+    urgent_acknowledge_working_days: int = 1
+    urgent_answer_days: int = 7
+    holidays: frozenset[date] = field(default_factory=frozenset)
+
+    def acknowledge_by(self, sent_at: datetime, priority: Priority) -> datetime:
+        days = self.urgent_acknowledge_working_days if priority is Priority.URGENT else self.acknowledge_working_days
+        return add_working_days(sent_at, days, self.holidays)
+
+    def answer_by(self, sent_at: datetime, priority: Priority) -> datetime:
+        return sent_at + timedelta(days=self.urgent_answer_days if priority is Priority.URGENT else self.answer_days)
+
+
+def add_working_days(start: datetime, days: int, holidays: frozenset[date] = frozenset()) -> datetime:
+    """`days` working days after `start` (Monday to Friday, holidays excepted)."""
+    t = start
+    left = days
+    while left > 0:
+        t += timedelta(days=1)
+        if t.weekday() < 5 and t.date() not in holidays:
+            left -= 1
+    return t

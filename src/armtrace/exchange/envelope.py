@@ -1,0 +1,188 @@
+"""Signed envelopes between national nodes (DESIGN.md, "Nodes and exchange").
+
+Every message is a JSON envelope: id, type, sender, recipient, time of creation, body,
+and an Ed25519 signature over the canonical encoding of all of these. A node accepts an
+envelope only if it is signed by the key it holds for that sender, addressed to itself,
+created within the allowed clock skew, and not seen before. Anything else is refused
+whole, with the reason, and nothing of it is applied.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from armtrace.domain.chain import canonical
+from armtrace.domain.errors import NotPermitted, RuleViolation
+from armtrace.domain.lifecycle import parse_utc, utc_text
+
+CLOCK_SKEW = timedelta(minutes=10)
+FIELDS = ("id", "type", "sender", "recipient", "created_at", "body")
+
+
+class EnvelopeRefused(NotPermitted):
+    """An envelope this node will not apply; `reason` says why in one word."""
+
+    code = "envelope_refused"
+    title = "Envelope refused"
+
+    def __init__(self, reason: str, detail: str, hint: str | None = None) -> None:
+        super().__init__(detail, rule="DESIGN.md: nodes and exchange", hint=hint, extra={"reason": reason})
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Envelope:
+    id: str
+    type: str
+    sender: str
+    recipient: str
+    created_at: datetime
+    body: dict[str, Any]
+    signature: str = ""
+
+    def signed_part(self) -> bytes:
+        return canonical(
+            {
+                "id": self.id,
+                "type": self.type,
+                "sender": self.sender,
+                "recipient": self.recipient,
+                "created_at": utc_text(self.created_at),
+                "body": self.body,
+            }
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "sender": self.sender,
+            "recipient": self.recipient,
+            "created_at": utc_text(self.created_at),
+            "body": self.body,
+            "signature": self.signature,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> Envelope:
+        if not isinstance(data, Mapping):
+            raise EnvelopeRefused("malformed", "an envelope must be a JSON object")
+        missing = [f for f in (*FIELDS, "signature") if f not in data]
+        if missing:
+            reason = "unsigned" if missing == ["signature"] else "malformed"
+            raise EnvelopeRefused(reason, f"the envelope lacks: {', '.join(missing)}")
+        if not isinstance(data["body"], Mapping) or not all(isinstance(data[f], str) for f in FIELDS[:5]):
+            raise EnvelopeRefused("malformed", "the envelope's fields have the wrong types")
+        try:
+            created = parse_utc(str(data["created_at"]))
+        except ValueError:
+            raise EnvelopeRefused("malformed", f"created_at {data['created_at']!r} is not a time") from None
+        return cls(
+            str(data["id"]),
+            str(data["type"]),
+            str(data["sender"]),
+            str(data["recipient"]),
+            created,
+            dict(data["body"]),
+            str(data["signature"] or ""),
+        )
+
+
+def new_envelope(
+    kind: str, sender: str, recipient: str, body: dict[str, Any], now: datetime, key: Ed25519PrivateKey
+) -> Envelope:
+    unsigned = Envelope(str(uuid.uuid4()), kind, sender, recipient, now, body)
+    signature = base64.b64encode(key.sign(unsigned.signed_part())).decode("ascii")
+    return Envelope(unsigned.id, kind, sender, recipient, now, body, signature)
+
+
+def check(
+    envelope: Envelope,
+    *,
+    me: str,
+    keys: Mapping[str, str],
+    now: datetime,
+    seen: Callable[[str], bool],
+    skew: timedelta = CLOCK_SKEW,
+) -> None:
+    """Refuse an envelope not signed by its sender's known key, not for this node, stale, or replayed."""
+    if not envelope.signature:
+        raise EnvelopeRefused("unsigned", f"envelope {envelope.id} is not signed")
+    if envelope.recipient != me:
+        raise EnvelopeRefused(
+            "wrong_recipient", f"envelope {envelope.id} is addressed to {envelope.recipient}, not to this node ({me})"
+        )
+    public = keys.get(envelope.sender)
+    if public is None:
+        raise EnvelopeRefused(
+            "unknown_sender",
+            f"no key is held for the sender {envelope.sender!r}",
+            hint="register the peer and its public key with 'armtrace peer add'",
+        )
+    try:
+        signature = base64.b64decode(envelope.signature, validate=True)
+        public_key(public).verify(signature, envelope.signed_part())
+    except (InvalidSignature, ValueError):
+        raise EnvelopeRefused(
+            "bad_signature",
+            f"envelope {envelope.id} does not match its signature: it was altered, or signed by another key",
+        ) from None
+    if abs(now - envelope.created_at) > skew:
+        raise EnvelopeRefused(
+            "clock_skew",
+            f"envelope {envelope.id} was created at {utc_text(envelope.created_at)}, "
+            f"outside {int(skew.total_seconds() // 60)} minutes of this node's clock",
+        )
+    if seen(envelope.id):
+        raise EnvelopeRefused("replay", f"envelope {envelope.id} was received already")
+
+
+def public_key(text: str) -> Ed25519PublicKey:
+    """A public key from its base64 raw form (32 bytes)."""
+    raw = base64.b64decode(text, validate=True)
+    if len(raw) != 32:
+        raise RuleViolation("a public key is 32 bytes, base64-encoded", hint="copy it from 'armtrace node show'")
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def public_text(key: Ed25519PrivateKey) -> str:
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode("ascii")
+
+
+def create_key(path: Path) -> Ed25519PrivateKey:
+    """A new node key, written outside the database with owner-only permissions (0600)."""
+    if path.exists():
+        raise RuleViolation(
+            f"{path} exists already: a node's key is never overwritten",
+            hint="keep it, or move it away if you really mean to give this node a new identity",
+        )
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(pem)
+    return key
+
+
+def load_key(path: Path) -> Ed25519PrivateKey:
+    if not path.is_file():
+        raise RuleViolation(f"there is no node key at {path}", hint="create one with 'armtrace node init'")
+    if path.stat().st_mode & 0o077:
+        raise NotPermitted(f"the node key {path} can be read by others", hint=f"restrict it: chmod 600 {path}")
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise RuleViolation(f"{path} is not an Ed25519 key")
+    return key
