@@ -185,7 +185,7 @@ def run_queries(url: str, n: int, count: int, scan_count: int) -> dict[str, obje
             elapsed = (time.perf_counter() - started) * 1000
             rank = ids.index(truth[q.truth_line]) + 1 if truth[q.truth_line] in ids else None
             results.append((q.kind, elapsed, rank))
-        folds = list(conn.execute(sa.select(t.weapons.c.serial_fold, t.weapons.c.id)).tuples())
+        folds = list(conn.execute(sa.select(t.weapons.c.serial_fold, t.weapons.c.id)).all())
     engine.dispose()
     choices = [f or "" for f, _ in folds]
     scan_ms, scan_hits = [], 0

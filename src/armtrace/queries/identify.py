@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from armtrace.domain.errors import RuleViolation
@@ -24,6 +25,7 @@ from armtrace.reference.manufacturers import manufacturers
 from armtrace.store import tables as t
 
 PER_LOOKUP = 3000  # rows one index lookup may return; bounds the time of the worst query
+JUDGED = 200  # candidates judged in full, at the most
 NEAR_TWINS = 100  # rows per typing-error lookup when the serial as read is on record
 MIN_SCORE = 0.5
 
@@ -62,6 +64,7 @@ class Identification:
 
 
 _W = t.weapons.c
+KEYS = (_W.id, _W.serial_fold, _W.manufacturer_id)  # what the index lookups fetch; full rows only for the shortlist
 COLUMNS = (
     _W.id,
     _W.serial,
@@ -126,11 +129,13 @@ def identify(conn: sa.Connection, q: IdentifyQuery) -> Identification:
         rows = _by_description(conn, facts)
         out.advice.append("no usable serial: candidates match the make and model only; a serial would narrow them")
     else:
-        rows = _by_serial(conn, pattern, facts, conn.dialect.name)
-        if facts.manufacturer_id and not _fits_well(pattern, rows, facts):
+        keys = _by_serial(conn, pattern, facts, conn.dialect.name)
+        if facts.manufacturer_id and not _fits_well(pattern, keys, facts):
             # The manufacturer may be wrong: look again without it, and let the ranking lower what differs.
-            rows = {**_by_serial(conn, pattern, replace(facts, manufacturer_id=None), conn.dialect.name), **rows}
-    out.looked_up = len(rows)
+            keys = {**_by_serial(conn, pattern, replace(facts, manufacturer_id=None), conn.dialect.name), **keys}
+        out.looked_up = len(keys)
+        rows = _rows(conn, _shortlist(pattern, keys, facts, max(JUDGED, 5 * q.limit)))
+    out.looked_up = out.looked_up or len(rows)
     scored = []
     for row in rows.values():
         distance = (
@@ -182,14 +187,50 @@ def identify(conn: sa.Connection, q: IdentifyQuery) -> Identification:
     return out
 
 
-def _fits_well(pattern: SerialPattern, rows: dict[int, sa.Row], facts: Facts) -> bool:
+def _fits_well(pattern: SerialPattern, keys: Keys, facts: Facts) -> bool:
     """Whether a candidate of the stated manufacturer fits the serial read closely."""
-    for row in rows.values():
-        if (row.manufacturer_id == facts.manufacturer_id and row.serial_fold) and (
-            pattern.has_wildcards or OSA.distance(pattern.folded, row.serial_fold, score_cutoff=2) <= 2
-        ):
-            return True
-    return False
+    return any(
+        maker == facts.manufacturer_id
+        and fold
+        and (pattern.has_wildcards or OSA.distance(pattern.folded, fold, score_cutoff=2) <= 2)
+        for fold, maker in keys.values()
+    )
+
+
+def _shortlist(pattern: SerialPattern, keys: Keys, facts: Facts, size: int) -> list[int]:
+    """The candidates worth judging in full, best first by a cheap measure (computed in C by rapidfuzz)."""
+    ids = list(keys)
+    folds = [keys[i][0] for i in ids]
+    key = pattern.folded
+    if pattern.has_wildcards:
+        cheap = [0.0] * len(ids)  # the lookup matched the pattern already
+    else:
+        near = {i: d for _, d, i in process.extract(key, folds, scorer=OSA.distance, score_cutoff=2, limit=None)}
+        cheap = []
+        for n, fold in enumerate(folds):
+            d = near.get(n, 3)
+            if fold == key:
+                cheap.append(0.0)
+            elif d <= 2:
+                cheap.append(float(d))
+            elif len(key) >= 3 and (fold.endswith(key) or fold.startswith(key)):
+                cheap.append(1.0 + 0.1 * (len(fold) - len(key)))
+            else:
+                cheap.append(9.0)  # fits in no way: not judged
+    ranked = sorted(
+        (c - (0.5 if keys[i][1] == facts.manufacturer_id and facts.manufacturer_id else 0.0), i)
+        for c, i in zip(cheap, ids, strict=True)
+        if c < 9.0
+    )
+    return [i for _, i in ranked[:size]]
+
+
+def _rows(conn: sa.Connection, ids: list[int]) -> dict[int, sa.Row]:
+    rows: dict[int, sa.Row] = {}
+    for start in range(0, len(ids), 500):
+        for row in conn.execute(sa.select(*COLUMNS).where(_W.id.in_(ids[start : start + 500]))):
+            rows[row.id] = row
+    return rows
 
 
 def _by_description(conn: sa.Connection, f: Facts) -> dict[int, sa.Row]:
@@ -200,21 +241,19 @@ def _by_description(conn: sa.Connection, f: Facts) -> dict[int, sa.Row]:
     return {r.id: r for r in rows}
 
 
-def _lookups(
-    conn: sa.Connection, conditions: list[list[sa.ColumnElement[bool]]], limit: int = PER_LOOKUP
-) -> dict[int, sa.Row]:
+Keys = dict[int, tuple[str, str | None]]  # weapon id -> (folded serial, manufacturer id)
+
+
+def _lookups(conn: sa.Connection, conditions: list[list[sa.ColumnElement[bool]]], limit: int = PER_LOOKUP) -> Keys:
     """Run several index lookups as one statement (UNION ALL), each bounded by `limit` rows."""
     if not conditions:
         return {}
-    parts = [sa.select(*COLUMNS).where(*where).limit(limit).subquery() for where in conditions]
+    parts = [sa.select(*KEYS).where(*where).limit(limit).subquery() for where in conditions]
     statement = sa.union_all(*(sa.select(*part.c) for part in parts))
-    found: dict[int, sa.Row] = {}
-    for row in conn.execute(statement):
-        found.setdefault(row.id, row)
-    return found
+    return {row[0]: (row[1] or "", row[2]) for row in conn.execute(statement)}
 
 
-def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) -> dict[int, sa.Row]:
+def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) -> Keys:
     """Candidates by index: first the cheap, selective lookups; typing errors only if those found nothing equal."""
     key = p.folded
     if p.has_wildcards:
@@ -240,8 +279,8 @@ def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) ->
     )
     if len(key) < 5:
         return found
-    # When the serial as read is on record, its near twins are still shown, but only a few are looked for.
-    limit = NEAR_TWINS if any(row.serial_fold == key for row in found.values()) else PER_LOOKUP
+    # When the serial as read (or cut short) is on record, near twins are still shown, but only a few.
+    limit = NEAR_TWINS if found else PER_LOOKUP  # what was found fits already: look for a few near twins only
     maker = [_W.manufacturer_id == f.manufacturer_id] if f.manufacturer_id else []
     # One typing error (or two adjacent characters swapped) leaves the first or the last third intact.
     k = -(-len(key) // 3)
@@ -249,16 +288,29 @@ def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) ->
         [_starts(_W.serial_fold, key[:k], dialect), *maker],
         [_starts(_W.serial_rev, reverse(key[-k:]), dialect), *maker],
     ]
-    # Two errors leave one of three pieces intact; the middle one needs 3 characters for the trigram index.
+    # Two errors leave one of three pieces intact: shorter first and last pieces, then the middle.
     a = max(2, min(k, (len(key) - 3) // 2))
     if a < k:
         typos += [
             [_starts(_W.serial_fold, key[:a], dialect), *maker],
             [_starts(_W.serial_rev, reverse(key[-a:]), dialect), *maker],
         ]
-    if len(key) - 2 * a >= 3:
-        typos.append([_contains(key[a:-a], dialect), *maker])
-    return {**_lookups(conn, typos, limit), **found}
+    found = {**_lookups(conn, typos, limit), **found}
+    near = any(OSA.distance(key, fold, score_cutoff=2) <= 2 for fold, _ in found.values())
+    if not near and len(key) - 2 * a >= 3:
+        # Only the middle can be intact. A substring search reads the most rows: it runs last, when needed.
+        middle = _contains(key[a:-a], dialect)
+        maker_unindexed = [_unindexed_maker(f.manufacturer_id, dialect)] if f.manufacturer_id else []
+        found = {**_lookups(conn, [[middle, *maker_unindexed]], limit), **found}
+    return found
+
+
+def _unindexed_maker(maker: str, dialect: str) -> sa.ColumnElement[bool]:
+    """The manufacturer as a filter only: SQLite would otherwise walk the maker's whole index before the
+    trigram table (unary + turns its index off); PostgreSQL combines both indexes by itself."""
+    if dialect == "sqlite":
+        return sa.literal_column("+weapons.manufacturer_id") == maker
+    return _W.manufacturer_id == maker
 
 
 def _pattern(p: SerialPattern, dialect: str) -> sa.ColumnElement[bool]:

@@ -204,8 +204,8 @@ class Summary:
 def registry_summary(conn: sa.Connection, top: int = 10) -> Summary:
     c = t.weapons.c
     s = Summary()
-    s.by_status = dict(conn.execute(sa.select(c.status, sa.func.count()).group_by(c.status)).tuples().all())
-    s.by_category = dict(conn.execute(sa.select(c.category, sa.func.count()).group_by(c.category)).tuples().all())
+    s.by_status = dict(conn.execute(sa.select(c.status, sa.func.count()).group_by(c.status)).all())
+    s.by_category = dict(conn.execute(sa.select(c.category, sa.func.count()).group_by(c.category)).all())
     # By the company, not by how records wrote it: Izhmash and Kalashnikov Concern are one maker.
     makers = conn.execute(
         sa.select(c.manufacturer_key, sa.func.min(c.manufacturer), sa.func.count())
@@ -224,7 +224,7 @@ def registry_summary(conn: sa.Connection, top: int = 10) -> Summary:
     s.weapons = sum(s.by_status.values())
     s.flagged = conn.execute(sa.select(sa.func.count()).where(c.flagged)).scalar_one()
     e = t.events.c
-    s.events_by_type = dict(conn.execute(sa.select(e.type, sa.func.count()).group_by(e.type)).tuples().all())
+    s.events_by_type = dict(conn.execute(sa.select(e.type, sa.func.count()).group_by(e.type)).all())
     s.events = sum(s.events_by_type.values())
     first, last = conn.execute(sa.select(sa.func.min(e.occurred_at), sa.func.max(e.occurred_at))).one()
     s.first_event = first.date() if first else None

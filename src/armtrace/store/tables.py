@@ -83,6 +83,89 @@ weapons = sa.Table(
     ),
 )
 
+node = sa.Table(
+    "node",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),  # one row: this node
+    sa.Column("node_id", sa.String(40), nullable=False),
+    sa.Column("country", sa.String(3), nullable=False),
+    sa.Column("key_path", sa.Text, nullable=False),
+    sa.Column("public_key", sa.String(64), nullable=False),
+    sa.Column("contact_name", sa.String(200), nullable=False),  # national point of contact (ITI para 25)
+    sa.Column("contact_email", sa.String(200)),
+    sa.Column("contact_phone", sa.String(60)),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+peers = sa.Table(
+    "peers",
+    metadata,
+    sa.Column("node_id", sa.String(40), primary_key=True),
+    sa.Column("country", sa.String(3)),
+    sa.Column("role", sa.String(20), nullable=False),  # state or hub
+    sa.Column("address", sa.Text, nullable=False),
+    sa.Column("public_key", sa.String(64), nullable=False),
+    sa.Column("added_at", UTCDateTime, nullable=False),
+)
+
+trace_requests = sa.Table(
+    "trace_requests",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),  # the requester's reference, e.g. KEN-2026-000042
+    sa.Column("direction", sa.String(10), nullable=False),  # outgoing or incoming
+    sa.Column("requester", sa.String(40), nullable=False),
+    sa.Column("requested", sa.String(40), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, index=True),
+    sa.Column("priority", sa.String(10), nullable=False),
+    sa.Column("content", sa.Text, nullable=False),  # the request as sent (JSON)
+    sa.Column("weapon_id", sa.BigInteger),  # the recovered weapon's record, on the requester's side
+    sa.Column("parent_id", sa.String(40)),  # the request this one follows on from, State to State
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("sent_at", UTCDateTime),
+    sa.Column("acknowledge_by", UTCDateTime),
+    sa.Column("answer_by", UTCDateTime),
+    sa.Column("acknowledged_at", UTCDateTime),
+    sa.Column("answered_at", UTCDateTime),
+    sa.Column("outcome", sa.String(20)),
+    sa.Column("restriction", sa.String(30)),
+    sa.Column("failure", sa.String(40)),
+    sa.Column("answer", sa.Text),  # the answer as sent (JSON)
+)
+
+trace_events = sa.Table(
+    "trace_events",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("request_id", sa.String(40), sa.ForeignKey("trace_requests.id"), nullable=False, index=True),
+    sa.Column("act", sa.String(30), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("actor", sa.String(120), nullable=False),
+    sa.Column("detail", sa.Text),
+)
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),  # the envelope's id
+    sa.Column("recipient", sa.String(40), nullable=False),
+    sa.Column("envelope", sa.Text, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime, nullable=False, index=True),
+    sa.Column("delivered_at", UTCDateTime),
+    sa.Column("last_error", sa.Text),
+)
+
+inbox = sa.Table(
+    "inbox",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),  # the envelope's id: delivered twice, applied once
+    sa.Column("sender", sa.String(40), nullable=False),
+    sa.Column("type", sa.String(40), nullable=False),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.Column("envelope", sa.Text, nullable=False),
+)
+
 # Made by migration 0002 outside this metadata, for substring search of serials ('*123*'):
 # on PostgreSQL a pg_trgm GIN index, on SQLite an FTS5 trigram table kept by triggers.
 SUBSTRING_INDEXES = frozenset(
