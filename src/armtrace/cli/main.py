@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from armtrace.cli import demo, identify, importing, registry, retention
+from armtrace.cli import demo, identify, importing, registry, retention, tracing
 from armtrace.cli.output import ArmtraceGroup, console, errors, ready, runtime
 from armtrace.runtime import Runtime
 from armtrace.services.integrity import verify as verify_store
@@ -28,6 +28,11 @@ app.add_typer(retention.app, name="retention")
 app.command("demo")(demo.demo)
 app.command("import")(importing.import_command)
 app.command("identify")(identify.identify_command)
+app.add_typer(tracing.node, name="node")
+app.add_typer(tracing.peer, name="peer")
+app.add_typer(tracing.trace, name="trace")
+app.add_typer(tracing.outbox, name="outbox")
+app.command("serve")(tracing.serve)
 
 
 @app.callback()

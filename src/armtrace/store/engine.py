@@ -35,7 +35,10 @@ def make_engine(url: str, **kwargs: Any) -> sa.Engine:
             f"unsupported database '{parsed.get_backend_name()}'",
             hint="use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB",
         )
-    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    # No server-side prepared statements: a plan cached while a table was small (a sequential
+    # scan) would be reused as it grows, and a prefix LIKE needs its value to use the index.
+    connect_args = {"prepare_threshold": None, **kwargs.pop("connect_args", {})}
+    return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
 def _sqlite_rules(engine: sa.Engine) -> None:

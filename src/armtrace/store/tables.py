@@ -146,7 +146,8 @@ trace_events = sa.Table(
 outbox = sa.Table(
     "outbox",
     metadata,
-    sa.Column("id", sa.String(36), primary_key=True),  # the envelope's id
+    sa.Column("seq", BigId, primary_key=True, autoincrement=True),  # the order messages were written in
+    sa.Column("id", sa.String(36), nullable=False, unique=True),  # the envelope's id
     sa.Column("recipient", sa.String(40), nullable=False),
     sa.Column("envelope", sa.Text, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),

@@ -39,6 +39,7 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         from armtrace.store.chain import EventLog
         from armtrace.store.registry import Businesses, Weapons
+        from armtrace.store.tracing import Inbox, Nodes, Outbox, Requests
 
         self._conn = self.engine.connect().execution_options(armtrace_write=True)
         self._tx = self._conn.begin()
@@ -46,6 +47,10 @@ class UnitOfWork:
         self.events = EventLog(self._conn)
         self.weapons = Weapons(self._conn, self)
         self.businesses = Businesses(self._conn, self)
+        self.nodes = Nodes(self._conn, self)
+        self.requests = Requests(self._conn, self)
+        self.outbox = Outbox(self._conn)
+        self.inbox = Inbox(self._conn)
         return self
 
     @property

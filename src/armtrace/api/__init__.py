@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI): for now the exchange endpoints other nodes call."""

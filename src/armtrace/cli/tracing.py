@@ -1,0 +1,230 @@
+"""`armtrace node | peer | trace | outbox | serve`: this node, its peers, and tracing requests."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Annotated
+
+import httpx
+import typer
+from rich.table import Table
+
+from armtrace.cli.output import ArmtraceGroup, console, errors, ready
+from armtrace.domain.tracing import Markings
+from armtrace.exchange.delivery import deliver_due
+from armtrace.queries.tracing import list_requests, request_detail
+from armtrace.services import tracing
+
+node = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help="This node's identity and point of contact.")
+peer = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help="Other nodes this node trusts.")
+trace = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help="Tracing requests between States.")
+outbox = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help="Messages waiting for delivery.")
+Opt = typer.Option
+
+
+@node.command("init")
+def node_init(
+    ctx: typer.Context,
+    country: Annotated[str, Opt(help="This State, ISO 3166 alpha-3")],
+    contact: Annotated[str, Opt(help="National point of contact (ITI para 25): person or office")],
+    node_id: Annotated[str | None, Opt("--id", help="The node's name among peers (default COUNTRY-NFP)")] = None,
+    key: Annotated[Path, Opt(help="Where the private key goes (outside the database)")] = Path("node-key.pem"),
+    email: Annotated[str | None, Opt()] = None,
+    phone: Annotated[str | None, Opt()] = None,
+) -> None:
+    """Create this node's identity: an Ed25519 key pair and its point of contact."""
+    rt = ready(ctx)
+    public = tracing.init_node(
+        tracing.InitNode(node_id or f"{country.upper()}-NFP", country, key, contact, email, phone), rt.uow(), rt.clock
+    )
+    console.print(f"Node created. Its public key, for peers: [bold]{public}[/bold]")
+    console.print(f"The private key is in {key.resolve()} (owner-only): keep it safe and backed up.")
+
+
+@node.command("show")
+def node_show(ctx: typer.Context) -> None:
+    """This node's identity, as peers need it."""
+    rt = ready(ctx)
+    console.print_json(json.dumps(tracing.node_identity(rt.uow())))
+
+
+@peer.command("add")
+def peer_add(
+    ctx: typer.Context,
+    node_id: str,
+    address: Annotated[str, Opt(help="The peer's base URL, e.g. https://trace.example.gov")],
+    key: Annotated[str, Opt(help="The peer's public key (from its 'armtrace node show')")],
+    country: Annotated[str | None, Opt()] = None,
+    role: Annotated[str, Opt(help="state, or hub for an international body")] = "state",
+) -> None:
+    """Trust another node: its address and the only key its messages may carry."""
+    rt = ready(ctx)
+    tracing.add_peer(tracing.AddPeer(node_id, role, address, key, country), rt.uow(), rt.clock)
+    console.print(f"Peer {node_id} added.")
+
+
+@trace.command("new")
+def trace_new(
+    ctx: typer.Context,
+    basis: Annotated[list[str], Opt(help="Ground of illicitness, ITI para 6: a, b, c, d or e (repeatable)")],
+    legal: Annotated[str, Opt(help="Legal justification")],
+    circumstances: Annotated[str, Opt(help="Where, when and how the weapon was found")],
+    use: Annotated[str, Opt(help="What the answer will be used for")],
+    category: Annotated[str | None, Opt()] = None,
+    calibre: Annotated[str | None, Opt()] = None,
+    manufacturer: Annotated[str | None, Opt()] = None,
+    serial: Annotated[str | None, Opt()] = None,
+    made_in: Annotated[str | None, Opt("--made-in")] = None,
+    model: Annotated[str | None, Opt()] = None,
+    imported_into: Annotated[str | None, Opt(help="Country of the last import mark")] = None,
+    obliterated: Annotated[bool, Opt(help="The serial is obliterated (attach photographs)")] = False,
+    photo: Annotated[list[str] | None, Opt(help="Photograph reference (repeatable)")] = None,
+    to: Annotated[str | None, Opt(help="The peer to ask (default: the State the marks point to)")] = None,
+    weapon: Annotated[int | None, Opt(help="The recovered weapon's record here")] = None,
+    urgent: Annotated[str | None, Opt(help="Mark urgent, giving the reason")] = None,
+) -> None:
+    """Draft a tracing request; every missing element of the ITI's content is listed at once."""
+    rt = ready(ctx)
+    marks = Markings(manufacturer, serial, made_in, model, imported_into, obliterated)
+    ref = tracing.draft_request(
+        tracing.DraftRequest(
+            tuple(basis),
+            legal,
+            circumstances,
+            marks,
+            category,
+            calibre,
+            use,
+            "urgent" if urgent else "routine",
+            urgent,
+            tuple(photo or ()),
+            to,
+            weapon,
+        ),
+        rt.uow(),
+        rt.clock,
+    )
+    console.print(f"Drafted request [bold]{ref}[/bold]. Send it with: armtrace trace send {ref}")
+
+
+@trace.command("send")
+def trace_send(ctx: typer.Context, request_id: str) -> None:
+    """Send a drafted request; it waits in the outbox until the peer receives it."""
+    rt = ready(ctx)
+    tracing.send_request(request_id, rt.uow(), rt.clock)
+    console.print(
+        f"Request {request_id} sent (queued in the outbox; 'armtrace outbox deliver' or a running "
+        "'armtrace serve' delivers it)."
+    )
+
+
+@trace.command("ack")
+def trace_ack(ctx: typer.Context, request_id: str) -> None:
+    """Acknowledge a request received from another State."""
+    rt = ready(ctx)
+    tracing.acknowledge(request_id, rt.uow(), rt.clock)
+    console.print(f"Request {request_id} acknowledged.")
+
+
+@trace.command("answer")
+def trace_answer(
+    ctx: typer.Context,
+    request_id: str,
+    outcome: Annotated[str, Opt(help="traced, partially_traced, not_traced, delayed or refused")],
+    fact: Annotated[list[str] | None, Opt(help="What the records show, one line each (repeatable)")] = None,
+    restriction: Annotated[
+        str | None, Opt(help="criminal_investigation, confidentiality_law, national_security")
+    ] = None,
+    failure: Annotated[str | None, Opt(help="Coded reason a trace failed, e.g. record_not_found")] = None,
+    next_country: Annotated[str | None, Opt(help="The State the weapon went to, if it left this one")] = None,
+) -> None:
+    """Answer a request received from another State."""
+    rt = ready(ctx)
+    tracing.answer(
+        tracing.AnswerRequest(request_id, outcome, restriction, failure, tuple(fact or ()), next_country),
+        rt.uow(),
+        rt.clock,
+    )
+    console.print(f"Request {request_id} answered: {outcome}.")
+
+
+@trace.command("follow")
+def trace_follow(ctx: typer.Context, request_id: str) -> None:
+    """Follow an answer to the next State: a new request, linked to this one."""
+    rt = ready(ctx)
+    ref = tracing.follow(request_id, rt.uow(), rt.clock)
+    console.print(f"Drafted follow-up request [bold]{ref}[/bold]. Send it with: armtrace trace send {ref}")
+
+
+@trace.command("list")
+def trace_list(ctx: typer.Context) -> None:
+    """Requests sent and received, newest first."""
+    rt = ready(ctx)
+    with rt.engine.connect() as conn:
+        rows = list_requests(conn)
+    table = Table("request", "direction", "with", "status", "outcome", "sent", "answer by")
+    for r in rows:
+        table.add_row(
+            r.id,
+            r.direction,
+            r.counterpart,
+            r.status,
+            r.outcome or "",
+            r.sent_at.date().isoformat() if r.sent_at else "",
+            r.answer_by.date().isoformat() if r.answer_by else "",
+        )
+    console.print(table)
+
+
+@trace.command("show")
+def trace_show(ctx: typer.Context, request_id: str) -> None:
+    """A request: what it asks, its answer, and every act in its life, timed."""
+    rt = ready(ctx)
+    with rt.engine.connect() as conn:
+        d = request_detail(conn, request_id)
+    console.print_json(json.dumps(d, default=str))
+
+
+@outbox.command("deliver")
+def outbox_deliver(ctx: typer.Context) -> None:
+    """Deliver the messages that are due, now."""
+    rt = ready(ctx)
+    with httpx.Client() as client:
+        done = deliver_due(rt.uow(), rt.clock, client)
+    console.print(f"Delivered {done.delivered}, failed {done.failed}, still waiting {done.pending}.")
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, Opt()] = "127.0.0.1",
+    port: Annotated[int, Opt()] = 8000,
+    every: Annotated[float, Opt(help="Seconds between outbox delivery passes")] = 2.0,
+) -> None:
+    """Run this node's HTTP server, and deliver the outbox in the background."""
+    import uvicorn
+
+    from armtrace.api.app import create_app
+
+    rt = ready(ctx)
+    stop = threading.Event()
+
+    def deliver_forever() -> None:
+        with httpx.Client() as client:
+            while not stop.is_set():
+                try:
+                    deliver_due(rt.uow(), rt.clock, client)
+                except Exception as exc:
+                    errors.print(f"[yellow]delivery pass failed:[/yellow] {exc}")
+                stop.wait(every)
+
+    worker = threading.Thread(target=deliver_forever, name="outbox", daemon=True)
+    worker.start()
+    try:
+        uvicorn.run(create_app(rt), host=host, port=port, log_level="warning")
+    finally:
+        stop.set()
+        worker.join(timeout=5)
+        time.sleep(0)

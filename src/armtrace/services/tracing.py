@@ -1,0 +1,450 @@
+"""Tracing use cases: a node and its peers; requests drafted, sent, received, acknowledged, answered.
+
+Each act is one transaction that changes the request, records the timed act, and puts
+the message for the other node in the outbox, together (DESIGN.md, "Nodes and
+exchange"). Received messages are checked (signature, sender, recipient, freshness,
+replay) and kept in the inbox by id before they are applied, so a message delivered
+twice is applied once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from armtrace.domain.actors import Clock
+from armtrace.domain.errors import Conflict, NotFound, ProblemList, RuleViolation
+from armtrace.domain.lifecycle import parse_utc, utc_text
+from armtrace.domain.tracing import (
+    Answer,
+    Deadlines,
+    FailureReason,
+    IllicitBasis,
+    Markings,
+    Outcome,
+    Priority,
+    RequestContent,
+    Restriction,
+    Status,
+    check_answer,
+    check_content,
+    state_to_ask,
+    transition,
+)
+from armtrace.exchange.envelope import Envelope, check, create_key, load_key, new_envelope, public_key, public_text
+from armtrace.services.intake import country
+from armtrace.store.uow import UnitOfWork
+
+DEFAULT_DEADLINES = Deadlines()
+
+
+@dataclass(frozen=True)
+class InitNode:
+    node_id: str
+    country: str
+    key_path: Path
+    contact_name: str
+    contact_email: str | None = None
+    contact_phone: str | None = None
+
+
+def init_node(cmd: InitNode, uow: UnitOfWork, clock: Clock) -> str:
+    """Give this node its identity: an Ed25519 key outside the database, and its point of contact (ITI para 25)."""
+    problems = ProblemList()
+    code = country(problems, "country", cmd.country)
+    if not cmd.contact_name.strip():
+        problems.add(
+            "contact_name",
+            "the national point of contact is required",
+            rule="ITI para 25",
+            hint="name the person or office other States reach about tracing",
+        )
+    problems.raise_if_any("the node was not created")
+    with uow:
+        if uow.nodes.this() is not None:
+            raise Conflict("this store already has a node identity", hint="see it with 'armtrace node show'")
+        key = create_key(cmd.key_path)
+        uow.nodes.create(
+            {
+                "node_id": cmd.node_id,
+                "country": code,
+                "key_path": str(cmd.key_path.resolve()),
+                "public_key": public_text(key),
+                "contact_name": cmd.contact_name.strip(),
+                "contact_email": cmd.contact_email,
+                "contact_phone": cmd.contact_phone,
+                "created_at": clock.now(),
+            }
+        )
+        uow.commit()
+        return public_text(key)
+
+
+@dataclass(frozen=True)
+class AddPeer:
+    node_id: str
+    role: str  # state or hub
+    address: str
+    public_key: str
+    country: str | None = None
+
+
+def add_peer(cmd: AddPeer, uow: UnitOfWork, clock: Clock) -> None:
+    """Trust another node: its address, and the only key its messages may be signed with."""
+    problems = ProblemList()
+    if cmd.role not in ("state", "hub"):
+        problems.add("role", "is not state or hub", cmd.role)
+    if not cmd.address.startswith(("http://", "https://")):
+        problems.add("address", "is not an http(s) address", cmd.address, hint="e.g. https://trace.example.gov")
+    try:
+        public_key(cmd.public_key)
+    except (ValueError, RuleViolation):
+        problems.add("public_key", "is not an Ed25519 public key (32 bytes, base64)", cmd.public_key)
+    code = country(problems, "country", cmd.country) if cmd.country else None
+    if cmd.role == "state" and not code:
+        problems.add("country", "a State's node needs its country")
+    problems.raise_if_any(f"the peer {cmd.node_id!r} was not added")
+    with uow:
+        uow.nodes.add_peer(
+            {
+                "node_id": cmd.node_id,
+                "country": code,
+                "role": cmd.role,
+                "address": cmd.address.rstrip("/"),
+                "public_key": cmd.public_key,
+                "added_at": clock.now(),
+            }
+        )
+        uow.commit()
+
+
+@dataclass(frozen=True)
+class DraftRequest:
+    bases: tuple[str, ...]
+    legal_justification: str
+    circumstances: str
+    markings: Markings
+    category: str | None
+    calibre: str | None
+    intended_use: str
+    priority: str = "routine"
+    urgency_reason: str | None = None
+    photographs: tuple[str, ...] = ()
+    requested: str | None = None  # a peer node; by default the State the marks point to
+    weapon_id: int | None = None
+    parent_id: str | None = None
+
+
+def _content(cmd: DraftRequest) -> RequestContent:
+    problems = ProblemList()
+    bases = []
+    for b in cmd.bases:
+        try:
+            bases.append(IllicitBasis(b.strip().lower()))
+        except ValueError:
+            problems.add("bases", "is not a ground of ITI para 6", b, hint="use a, b, c, d or e")
+    try:
+        priority = Priority(cmd.priority)
+    except ValueError:
+        problems.add("priority", "is not routine or urgent", cmd.priority)
+        priority = Priority.ROUTINE
+    content = RequestContent(
+        tuple(bases),
+        cmd.legal_justification,
+        cmd.circumstances,
+        cmd.markings,
+        cmd.category,
+        cmd.calibre,
+        cmd.intended_use,
+        priority,
+        cmd.urgency_reason,
+        cmd.photographs,
+    )
+    problems.problems.extend(check_content(content).problems)
+    problems.raise_if_any(
+        "the tracing request is incomplete",
+        hint="complete the elements listed: the requested State needs them to trace",
+    )
+    return content
+
+
+def content_json(c: RequestContent) -> dict[str, Any]:
+    data = asdict(c)
+    data["bases"] = [b.value for b in c.bases]
+    data["priority"] = c.priority.value
+    return data
+
+
+def draft_request(cmd: DraftRequest, uow: UnitOfWork, clock: Clock) -> str:
+    """A request checked against the ITI's content rules, addressed to the State the marks point to."""
+    content = _content(cmd)
+    now = clock.now()
+    with uow:
+        me = _me(uow)
+        requested = cmd.requested or _peer_for(uow, state_to_ask(content.markings))
+        if uow.nodes.peer(requested) is None:
+            raise NotFound(f"{requested!r} is not a known peer", hint="add it with 'armtrace peer add'")
+        reference = uow.requests.next_reference(me["node_id"], now.year)
+        uow.requests.add(
+            {
+                "id": reference,
+                "direction": "outgoing",
+                "requester": me["node_id"],
+                "requested": requested,
+                "status": Status.DRAFTED.value,
+                "priority": content.priority.value,
+                "content": json.dumps(content_json(content)),
+                "weapon_id": cmd.weapon_id,
+                "parent_id": cmd.parent_id,
+                "created_at": now,
+            },
+            "drafted",
+            now,
+        )
+        uow.commit()
+        return reference
+
+
+def send_request(request_id: str, uow: UnitOfWork, clock: Clock, deadlines: Deadlines = DEFAULT_DEADLINES) -> None:
+    """Send a drafted request: its deadlines start, and the message waits in the outbox for delivery."""
+    now = clock.now()
+    with uow:
+        me, r = _me(uow), _request(uow, request_id)
+        status = transition(Status(r["status"]), "send")
+        priority = Priority(r["priority"])
+        ack_by, answer_by = deadlines.acknowledge_by(now, priority), deadlines.answer_by(now, priority)
+        body = {
+            "request_id": r["id"],
+            "content": json.loads(r["content"]),
+            "parent_id": r["parent_id"],
+            "acknowledge_by": utc_text(ack_by),
+            "answer_by": utc_text(answer_by),
+        }
+        _send(uow, me, r["requested"], "trace.request", body, now)
+        uow.requests.update(
+            r["id"],
+            {"status": status.value, "sent_at": now, "acknowledge_by": ack_by, "answer_by": answer_by},
+            "sent",
+            now,
+        )
+        uow.commit()
+
+
+def acknowledge(request_id: str, uow: UnitOfWork, clock: Clock) -> None:
+    """The requested State's officer acknowledges the request (beyond the automatic receipt)."""
+    now = clock.now()
+    with uow:
+        me, r = _me(uow), _request(uow, request_id, direction="incoming")
+        status = transition(Status(r["status"]), "acknowledge")
+        _send(uow, me, r["requester"], "trace.acknowledgement", {"request_id": r["id"]}, now)
+        uow.requests.update(r["id"], {"status": status.value, "acknowledged_at": now}, "acknowledged", now)
+        uow.commit()
+
+
+@dataclass(frozen=True)
+class AnswerRequest:
+    request_id: str
+    outcome: str
+    restriction: str | None = None
+    failure: str | None = None
+    facts: tuple[str, ...] = ()
+    next_country: str | None = None
+
+
+def answer(cmd: AnswerRequest, uow: UnitOfWork, clock: Clock) -> None:
+    """Answer a request: what the registry shows, or the ITI reason for a delay or refusal, or the coded
+    reason the trace failed."""
+    problems = ProblemList()
+    try:
+        a = Answer(
+            Outcome(cmd.outcome),
+            Restriction(cmd.restriction) if cmd.restriction else None,
+            FailureReason(cmd.failure) if cmd.failure else None,
+            tuple(cmd.facts),
+            country(problems, "next_country", cmd.next_country) if cmd.next_country else None,
+        )
+    except ValueError as exc:
+        raise RuleViolation(
+            f"the answer has a value armtrace does not know: {exc}",
+            hint="outcomes: " + ", ".join(o.value for o in Outcome),
+        ) from None
+    problems.problems.extend(check_answer(a).problems)
+    problems.raise_if_any(f"request {cmd.request_id} was not answered")
+    now = clock.now()
+    with uow:
+        me, r = _me(uow), _request(uow, cmd.request_id, direction="incoming")
+        status = transition(Status(r["status"]), "answer", a.outcome)
+        body = {
+            "request_id": r["id"],
+            "outcome": a.outcome.value,
+            "restriction": a.restriction.value if a.restriction else None,
+            "failure": a.failure.value if a.failure else None,
+            "facts": list(a.facts),
+            "next_country": a.next_country,
+        }
+        _send(uow, me, r["requester"], "trace.answer", body, now)
+        uow.requests.update(
+            r["id"],
+            {
+                "status": status.value,
+                "answered_at": now if status is Status.ANSWERED else None,
+                "outcome": a.outcome.value,
+                "restriction": body["restriction"],
+                "failure": body["failure"],
+                "answer": json.dumps(body),
+            },
+            f"answered:{a.outcome.value}",
+            now,
+        )
+        uow.commit()
+
+
+def follow(request_id: str, uow: UnitOfWork, clock: Clock) -> str:
+    """Follow the chain: a new request, linked to this one, to the State the answer says the weapon went to."""
+    with uow:
+        r = _request(uow, request_id, direction="outgoing")
+        if r["status"] != Status.ANSWERED.value or not r["answer"]:
+            raise RuleViolation(f"request {request_id} has no answer to follow yet", rule="tracing request lifecycle")
+        next_country = json.loads(r["answer"]).get("next_country")
+        if not next_country:
+            raise RuleViolation(
+                f"the answer to {request_id} names no further State",
+                hint="the chain ends here: this is where the weapon left licit control, or the trace failed",
+            )
+        requested = _peer_for(uow, next_country)
+        content = json.loads(r["content"])
+    markings = Markings(**content["markings"])
+    cmd = DraftRequest(
+        tuple(content["bases"]),
+        content["legal_justification"],
+        content["circumstances"],
+        markings,
+        content["category"],
+        content["calibre"],
+        content["intended_use"],
+        content["priority"],
+        content["urgency_reason"],
+        tuple(content["photographs"]),
+        requested,
+        r["weapon_id"],
+        request_id,
+    )
+    return draft_request(cmd, uow, clock)
+
+
+def receive(data: object, uow: UnitOfWork, clock: Clock) -> str:
+    """Check a message from a peer and apply it once; returns what was done with it."""
+    envelope = Envelope.from_json(data)
+    now = clock.now()
+    with uow:
+        me = _me(uow)
+        keys = {p["node_id"]: p["public_key"] for p in uow.nodes.peers()}
+        check(envelope, me=me["node_id"], keys=keys, now=now, seen=uow.inbox.seen)
+        uow.inbox.keep(envelope.to_json(), now)
+        outcome = _apply(uow, me, envelope, now)
+        uow.commit()
+        return outcome
+
+
+def _apply(uow: UnitOfWork, me: dict[str, Any], e: Envelope, now: Any) -> str:
+    body = e.body
+    if e.type == "trace.request":
+        content = body["content"]
+        uow.requests.add(
+            {
+                "id": body["request_id"],
+                "direction": "incoming",
+                "requester": e.sender,
+                "requested": me["node_id"],
+                "status": Status.SENT.value,
+                "priority": content["priority"],
+                "content": json.dumps(content),
+                "parent_id": body.get("parent_id"),
+                "created_at": now,
+                "sent_at": e.created_at,
+                "acknowledge_by": _time(body.get("acknowledge_by")),
+                "answer_by": _time(body.get("answer_by")),
+            },
+            "received",
+            now,
+        )
+        _send(uow, me, e.sender, "trace.receipt", {"request_id": body["request_id"]}, now)
+        return "request received; receipt sent"
+    r = uow.requests.get(str(body.get("request_id")))
+    if r is None:
+        raise NotFound(f"message {e.id} names an unknown request {body.get('request_id')!r}")
+    if e.type == "trace.receipt":
+        uow.requests.act(r["id"], "receipt", now, {"from": e.sender})
+        return "receipt recorded"
+    if e.type == "trace.acknowledgement":
+        if r["status"] != Status.SENT.value:  # the answer came first: the acknowledgement is only noted
+            uow.requests.act(r["id"], "acknowledged", now, {"late": True})
+            return "acknowledgement noted"
+        status = transition(Status(r["status"]), "acknowledge")
+        uow.requests.update(r["id"], {"status": status.value, "acknowledged_at": e.created_at}, "acknowledged", now)
+        return "acknowledgement recorded"
+    if e.type == "trace.answer":
+        outcome = Outcome(body["outcome"])
+        status = transition(Status(r["status"]), "answer", outcome)
+        uow.requests.update(
+            r["id"],
+            {
+                "status": status.value,
+                "outcome": outcome.value,
+                "restriction": body.get("restriction"),
+                "failure": body.get("failure"),
+                "answered_at": e.created_at if status is Status.ANSWERED else None,
+                "answer": json.dumps(body),
+            },
+            f"answered:{outcome.value}",
+            now,
+        )
+        return f"answer recorded: {outcome.value}"
+    raise RuleViolation(f"message type {e.type!r} is not known to this node")
+
+
+def _send(uow: UnitOfWork, me: dict[str, Any], to: str, kind: str, body: dict[str, Any], now: Any) -> None:
+    key = load_key(Path(me["key_path"]))
+    uow.outbox.put(new_envelope(kind, me["node_id"], to, body, now, key).to_json(), now)
+
+
+def _me(uow: UnitOfWork) -> dict[str, Any]:
+    me = uow.nodes.this()
+    if me is None:
+        raise RuleViolation("this store has no node identity", hint="create it with 'armtrace node init'")
+    return me
+
+
+def _peer_for(uow: UnitOfWork, country_code: str | None) -> str:
+    if not country_code:
+        raise RuleViolation("the marks name no country to ask", hint="name the requested peer explicitly")
+    for p in uow.nodes.peers():
+        if p["country"] == country_code and p["role"] == "state":
+            return str(p["node_id"])
+    raise NotFound(
+        f"no peer node is known for {country_code}",
+        hint="add that State's node with 'armtrace peer add', or name another peer",
+    )
+
+
+def _request(uow: UnitOfWork, request_id: str, direction: str | None = None) -> dict[str, Any]:
+    r = uow.requests.get(request_id)
+    if r is None or (direction and r["direction"] != direction):
+        raise NotFound(
+            f"there is no {direction or ''} request {request_id}".replace("  ", " "),
+            hint="see them with 'armtrace trace list'",
+        )
+    return r
+
+
+def _time(text: object) -> Any:
+    return parse_utc(str(text)) if text else None
+
+
+def node_identity(uow: UnitOfWork) -> dict[str, Any]:
+    """What peers need to trust this node: its id, country, public key and point of contact."""
+    with uow:
+        me = _me(uow)
+    return {k: me[k] for k in ("node_id", "country", "public_key", "contact_name", "contact_email", "contact_phone")}

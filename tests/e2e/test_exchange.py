@@ -1,0 +1,163 @@
+"""Two nodes on loopback HTTP: a request and its answer cross, even when a node is down for a while."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+import uvicorn
+
+from armtrace.api.app import create_app
+from armtrace.domain.actors import Actor
+from armtrace.domain.tracing import Markings
+from armtrace.exchange.delivery import deliver_due
+from armtrace.runtime import Runtime
+from armtrace.services import tracing as tr
+from armtrace.settings import Settings
+from armtrace.store import tables as t
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Node:
+    """A node: its store, its runtime, and its HTTP server, which can be stopped and started."""
+
+    def __init__(self, name: str, url: str, clock, tmp: Path) -> None:  # type: ignore[no-untyped-def]
+        self.name, self.port = name, free_port()
+        self.rt = Runtime(Settings(database_url=url), clock=clock, actor=Actor(f"{name}-officer", name))
+        self.rt.init_store()
+        self.key_path = tmp / f"{name}.pem"
+        self.server: uvicorn.Server | None = None
+
+    @property
+    def address(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        config = uvicorn.Config(create_app(self.rt), host="127.0.0.1", port=self.port, log_level="error")
+        self.server = uvicorn.Server(config)
+        threading.Thread(target=self.server.run, daemon=True).start()
+        deadline = time.monotonic() + 10
+        while not self.server.started and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert self.server.started
+
+    def stop(self) -> None:
+        assert self.server is not None
+        self.server.should_exit = True
+        deadline = time.monotonic() + 10
+        while self.server.started and time.monotonic() < deadline and not getattr(self.server, "_done", False):
+            time.sleep(0.02)
+            try:
+                httpx.get(self.address + "/exchange/v1/node", timeout=0.2)
+            except httpx.HTTPError:
+                return
+
+    def deliver(self) -> tr.Any:  # type: ignore[name-defined]
+        with httpx.Client() as client:
+            return deliver_due(self.rt.uow(), self.rt.clock, client)
+
+
+@pytest.fixture
+def pair(store_url: str, clock, tmp_path: Path):  # type: ignore[no-untyped-def]
+    ken = Node("KEN-NFP", store_url, clock, tmp_path)
+    bel = Node("BEL-FPS", f"sqlite:///{tmp_path}/bel.db", clock, tmp_path)
+    keys = {
+        n.name: tr.init_node(tr.InitNode(n.name, n.name[:3], n.key_path, f"{n.name} focal point"), n.rt.uow(), clock)
+        for n in (ken, bel)
+    }
+    for me, other in ((ken, bel), (bel, ken)):
+        tr.add_peer(
+            tr.AddPeer(other.name, "state", other.address, keys[other.name], other.name[:3]), me.rt.uow(), clock
+        )
+    ken.start()
+    bel.start()
+    yield ken, bel
+    for n in (ken, bel):
+        n.stop()
+        n.rt.engine.dispose()
+
+
+def request() -> tr.DraftRequest:
+    return tr.DraftRequest(
+        ("a",),
+        "Firearms Act s.4",
+        "seized near Garissa",
+        Markings("FN Herstal", "1234567", "BEL"),
+        "rifle",
+        "7.62x51mm NATO",
+        "criminal investigation",
+    )
+
+
+def count(node: Node, table: sa.Table) -> int:
+    with node.rt.engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+
+
+def test_a_request_crosses_to_a_node_that_was_down_and_every_message_arrives_once(pair) -> None:
+    ken, bel = pair
+    ref = tr.draft_request(request(), ken.rt.uow(), ken.rt.clock)
+    tr.send_request(ref, ken.rt.uow(), ken.rt.clock)
+    bel.stop()
+    down = ken.deliver()
+    assert (down.delivered, down.pending) == (0, 1)
+    bel.start()
+    ken.rt.clock.at = ken.rt.clock.at.replace(second=59)  # the retry is due after its backoff
+    up = ken.deliver()
+    assert (up.delivered, up.pending) == (1, 0)
+    assert bel.deliver().delivered == 1  # the receipt
+    tr.acknowledge(ref, bel.rt.uow(), bel.rt.clock)
+    tr.answer(
+        tr.AnswerRequest(ref, "traced", facts=("exported 2011 to UGA",), next_country="UGA"), bel.rt.uow(), bel.rt.clock
+    )
+    assert bel.deliver().delivered == 2
+    with ken.rt.engine.connect() as conn:
+        status = conn.execute(sa.select(t.trace_requests.c.status).where(t.trace_requests.c.id == ref)).scalar_one()
+    assert status == "answered"
+    assert count(bel, t.inbox) == 1 and count(ken, t.inbox) == 3
+    assert count(bel, t.trace_requests) == 1
+
+
+def test_a_message_delivered_again_is_refused_as_a_replay_and_counted_delivered(pair) -> None:
+    ken, bel = pair
+    ref = tr.draft_request(request(), ken.rt.uow(), ken.rt.clock)
+    tr.send_request(ref, ken.rt.uow(), ken.rt.clock)
+    assert ken.deliver().delivered == 1
+    with ken.rt.engine.connect() as conn:
+        envelope = json.loads(conn.execute(sa.select(t.outbox.c.envelope)).scalar_one())
+    again = httpx.post(bel.address + "/exchange/v1/envelopes", json=envelope)
+    assert again.status_code == 403
+    assert again.headers["content-type"] == "application/problem+json" and again.json()["reason"] == "replay"
+    assert count(bel, t.trace_requests) == 1
+
+
+@pytest.mark.parametrize("tamper", ["body", "unsigned", "recipient", "unknown"])
+def test_hostile_envelopes_are_refused_over_http_and_nothing_is_applied(pair, tamper: str) -> None:
+    ken, bel = pair
+    ref = tr.draft_request(request(), ken.rt.uow(), ken.rt.clock)
+    tr.send_request(ref, ken.rt.uow(), ken.rt.clock)
+    with ken.rt.engine.connect() as conn:
+        envelope = json.loads(conn.execute(sa.select(t.outbox.c.envelope)).scalar_one())
+    if tamper == "body":
+        envelope["body"]["content"]["circumstances"] = "altered"
+    elif tamper == "unsigned":
+        envelope["signature"] = ""
+    elif tamper == "recipient":
+        envelope["recipient"] = "UGA-NFP"
+    else:
+        envelope["sender"] = "XXX-NFP"
+    response = httpx.post(bel.address + "/exchange/v1/envelopes", json=envelope)
+    assert response.status_code == 403
+    assert response.json()["reason"] in {"bad_signature", "unsigned", "wrong_recipient", "unknown_sender"}
+    assert count(bel, t.inbox) == 0 and count(bel, t.trace_requests) == 0

@@ -1,0 +1,160 @@
+"""Two nodes exchange a tracing request by signed messages: each act applied once, in order."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from armtrace.domain.actors import Actor
+from armtrace.domain.errors import NotFound, RuleViolation
+from armtrace.domain.tracing import Markings
+from armtrace.exchange.envelope import EnvelopeRefused
+from armtrace.services import tracing as tr
+from armtrace.store import tables as t
+from armtrace.store.engine import make_engine
+from armtrace.store.migrate import upgrade
+from armtrace.store.uow import UnitOfWork
+
+
+@pytest.fixture
+def nodes(engine, clock, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """KEN on the store under test, BEL on a SQLite file of its own, each trusting the other."""
+    bel_engine = make_engine(f"sqlite:///{tmp_path}/bel.db")
+    upgrade(bel_engine)
+    ken = lambda: UnitOfWork(engine, Actor("ken-officer", "KEN tracing officer"), clock)  # noqa: E731
+    bel = lambda: UnitOfWork(bel_engine, Actor("bel-officer", "BEL tracing officer"), clock)  # noqa: E731
+    ken_key = tr.init_node(
+        tr.InitNode("KEN-NFP", "KEN", tmp_path / "ken.pem", "Kenya National Focal Point"), ken(), clock
+    )
+    bel_key = tr.init_node(tr.InitNode("BEL-FPS", "BEL", tmp_path / "bel.pem", "Belgian Federal Police"), bel(), clock)
+    tr.add_peer(tr.AddPeer("BEL-FPS", "state", "http://127.0.0.1:1", bel_key, "BEL"), ken(), clock)
+    tr.add_peer(tr.AddPeer("KEN-NFP", "state", "http://127.0.0.1:2", ken_key, "KEN"), bel(), clock)
+    yield ken, bel, engine, bel_engine
+    bel_engine.dispose()
+
+
+def outbox(engine: sa.Engine) -> list[dict]:  # type: ignore[type-arg]
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(t.outbox).where(t.outbox.c.delivered_at.is_(None)).order_by(t.outbox.c.created_at)
+        )
+        return [json.loads(r.envelope) for r in rows]
+
+
+def deliver(from_engine: sa.Engine, to_uow, clock) -> list[str]:  # type: ignore[no-untyped-def]
+    """Hand the sender's pending messages to the receiver, as the delivery worker will over HTTP."""
+    done = []
+    for envelope in outbox(from_engine):
+        done.append(tr.receive(envelope, to_uow(), clock))
+        with from_engine.begin() as conn:
+            conn.execute(t.outbox.update().where(t.outbox.c.id == envelope["id"]).values(delivered_at=clock.now()))
+    return done
+
+
+def draft(**overrides: object) -> tr.DraftRequest:
+    values: dict[str, object] = {
+        "bases": ("a", "e"),
+        "legal_justification": "Firearms Act s.4; transferred without a licence",
+        "circumstances": "seized at a roadblock near Garissa on 2026-02-20",
+        "markings": Markings("FN Herstal", "1234567", "BEL", "FAL"),
+        "category": "rifle",
+        "calibre": "7.62x51mm NATO",
+        "intended_use": "criminal investigation CR/2026/441",
+    }
+    values.update(overrides)
+    return tr.DraftRequest(**values)  # type: ignore[arg-type]
+
+
+def test_a_request_goes_to_the_state_of_manufacture_and_comes_back_answered(nodes, clock) -> None:
+    ken, bel, ken_engine, bel_engine = nodes
+    ref = tr.draft_request(draft(), ken(), clock)
+    assert ref == "KEN-NFP-2026-000001"
+    tr.send_request(ref, ken(), clock)
+    assert deliver(ken_engine, bel, clock) == ["request received; receipt sent"]
+    assert deliver(bel_engine, ken, clock) == ["receipt recorded"]
+    tr.acknowledge(ref, bel(), clock)
+    tr.answer(
+        tr.AnswerRequest(
+            ref, "traced", facts=("exported 2011-03-02 under licence E-11/204 to UGA",), next_country="UGA"
+        ),
+        bel(),
+        clock,
+    )
+    assert deliver(bel_engine, ken, clock) == ["acknowledgement recorded", "answer recorded: traced"]
+    with ken_engine.connect() as conn:
+        request = conn.execute(sa.select(t.trace_requests).where(t.trace_requests.c.id == ref)).one()
+        acts = (
+            conn.execute(
+                sa.select(t.trace_events.c.act).where(t.trace_events.c.request_id == ref).order_by(t.trace_events.c.id)
+            )
+            .scalars()
+            .all()
+        )
+    assert (request.status, request.outcome) == ("answered", "traced")
+    assert json.loads(request.answer)["next_country"] == "UGA"
+    assert acts == ["drafted", "sent", "receipt", "acknowledged", "answered:traced"]
+
+
+def test_a_message_delivered_twice_is_applied_once(nodes, clock) -> None:
+    ken, bel, ken_engine, bel_engine = nodes
+    ref = tr.draft_request(draft(), ken(), clock)
+    tr.send_request(ref, ken(), clock)
+    [message] = outbox(ken_engine)
+    tr.receive(message, bel(), clock)
+    with pytest.raises(EnvelopeRefused) as err:
+        tr.receive(message, bel(), clock)
+    assert err.value.reason == "replay"
+    with bel_engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(t.trace_requests)).scalar_one() == 1
+        assert conn.execute(sa.select(sa.func.count()).select_from(t.inbox)).scalar_one() == 1
+
+
+def test_an_altered_message_is_refused_and_nothing_of_it_is_applied(nodes, clock) -> None:
+    ken, bel, ken_engine, bel_engine = nodes
+    tr.send_request(tr.draft_request(draft(), ken(), clock), ken(), clock)
+    [message] = outbox(ken_engine)
+    message["body"]["content"]["intended_use"] = "something else"
+    with pytest.raises(EnvelopeRefused) as err:
+        tr.receive(message, bel(), clock)
+    assert err.value.reason == "bad_signature"
+    with bel_engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(t.inbox)).scalar_one() == 0
+
+
+def test_an_incomplete_request_lists_every_missing_element(nodes, clock) -> None:
+    ken, *_ = nodes
+    with pytest.raises(RuleViolation) as err:
+        tr.draft_request(draft(bases=(), intended_use="", markings=Markings("FN Herstal", None, "BEL")), ken(), clock)
+    assert [p.field for p in err.value.problems] == ["bases", "intended_use", "markings.serial"]
+
+
+def test_a_refusal_without_its_iti_reason_is_not_sent(nodes, clock) -> None:
+    ken, bel, ken_engine, bel_engine = nodes
+    ref = tr.draft_request(draft(), ken(), clock)
+    tr.send_request(ref, ken(), clock)
+    deliver(ken_engine, bel, clock)
+    with pytest.raises(RuleViolation) as err:
+        tr.answer(tr.AnswerRequest(ref, "refused"), bel(), clock)
+    assert err.value.problems[0].field == "restriction"
+    tr.answer(tr.AnswerRequest(ref, "refused", restriction="national_security"), bel(), clock)
+    assert deliver(bel_engine, ken, clock)[-1] == "answer recorded: refused"
+
+
+def test_following_an_answer_drafts_a_linked_request_to_the_next_state(nodes, clock, tmp_path: Path) -> None:
+    ken, bel, ken_engine, bel_engine = nodes
+    ref = tr.draft_request(draft(), ken(), clock)
+    tr.send_request(ref, ken(), clock)
+    deliver(ken_engine, bel, clock)
+    tr.answer(tr.AnswerRequest(ref, "traced", facts=("exported to UGA",), next_country="UGA"), bel(), clock)
+    deliver(bel_engine, ken, clock)
+    with pytest.raises(NotFound, match="no peer node is known for UGA"):
+        tr.follow(ref, ken(), clock)
+    uga_key = "A" * 43 + "="
+    tr.add_peer(tr.AddPeer("UGA-NFP", "state", "http://127.0.0.1:3", uga_key, "UGA"), ken(), clock)
+    follow_up = tr.follow(ref, ken(), clock)
+    with ken_engine.connect() as conn:
+        row = conn.execute(sa.select(t.trace_requests).where(t.trace_requests.c.id == follow_up)).one()
+    assert (row.requested, row.parent_id, row.status) == ("UGA-NFP", ref, "drafted")
