@@ -356,6 +356,7 @@ def _write(
 ) -> None:
     size, work = item
     prepared: list[Prepared | Rejected] = work.result() if isinstance(work, Future) else work
+    before = report.imported
     with uow() as u:
         result = write_prepared(u, prepared, clock)
         u.conn.execute(
@@ -371,6 +372,8 @@ def _write(
         u.commit()
     report.read += size
     report.imported += result.loaded
+    if any(before < mark <= report.imported for mark in ANALYZE_AT):
+        refresh_statistics(uow)
     report.events += result.events
     report.duplicates += len(result.duplicates)
     report.rejected += len(result.rejected)
@@ -379,6 +382,20 @@ def _write(
         for p in r.problems or (Problem("row", r.detail),):
             reason = p.message + (f" ({p.rule})" if p.rule else "") + (f"; {p.hint}" if p.hint else "")
             rejects.writerow([r.index, p.field, "" if p.value is None else p.value, reason])
+
+
+# Imported-row counts at which PostgreSQL's statistics are refreshed during a long import: a
+# plan made for a small table (a scan where an index fits) slows every batch after it, and
+# autovacuum, which would refresh them, is not always on.
+ANALYZE_AT = (5_000, 50_000, 500_000, 5_000_000, 50_000_000)
+
+
+def refresh_statistics(uow: Callable[[], UnitOfWork]) -> None:
+    with uow() as u:
+        if u.conn.dialect.name == "postgresql":
+            for table in ("weapons", "events", "marks"):
+                u.conn.exec_driver_sql(f"ANALYZE {table}")
+            u.commit()
 
 
 def _finish(uow: Callable[[], UnitOfWork], clock: Clock, report: ImportReport) -> None:
