@@ -280,7 +280,8 @@ def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) ->
     if len(key) < 5:
         return found
     # When the serial as read (or cut short) is on record, near twins are still shown, but only a few.
-    limit = NEAR_TWINS if found else PER_LOOKUP  # what was found fits already: look for a few near twins only
+    exact = any(fold == key and (maker == f.manufacturer_id or not f.manufacturer_id) for fold, maker in found.values())
+    limit = NEAR_TWINS if exact else PER_LOOKUP  # the serial as read is on record: a few near twins only
     maker = [_W.manufacturer_id == f.manufacturer_id] if f.manufacturer_id else []
     # One typing error (or two adjacent characters swapped) leaves the first or the last third intact.
     k = -(-len(key) // 3)
