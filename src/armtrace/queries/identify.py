@@ -279,26 +279,49 @@ def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) ->
     )
     if len(key) < 5:
         return found
-    # When the serial as read (or cut short) is on record, near twins are still shown, but only a few.
-    exact = any(fold == key and (maker == f.manufacturer_id or not f.manufacturer_id) for fold, maker in found.values())
-    limit = NEAR_TWINS if exact else PER_LOOKUP  # the serial as read is on record: a few near twins only
+    # When the serial as read (or cut short) is on record for the stated maker, near twins are still
+    # shown, but only a few are looked for.
+    on_record = any(
+        (fold == key or fold.startswith(key) or fold.endswith(key))
+        and (maker == f.manufacturer_id or not f.manufacturer_id)
+        for fold, maker in found.values()
+    )
+    limit = NEAR_TWINS if on_record else PER_LOOKUP
     maker = [_W.manufacturer_id == f.manufacturer_id] if f.manufacturer_id else []
+
+    def near(distance: int) -> bool:
+        return any(OSA.distance(key, fold, score_cutoff=distance) <= distance for fold, _ in found.values())
+
     # One typing error (or two adjacent characters swapped) leaves the first or the last third intact.
     k = -(-len(key) // 3)
-    typos = [
-        [_starts(_W.serial_fold, key[:k], dialect), *maker],
-        [_starts(_W.serial_rev, reverse(key[-k:]), dialect), *maker],
-    ]
-    # Two errors leave one of three pieces intact: shorter first and last pieces, then the middle.
+    found = {
+        **_lookups(
+            conn,
+            [
+                [_starts(_W.serial_fold, key[:k], dialect), *maker],
+                [_starts(_W.serial_rev, reverse(key[-k:]), dialect), *maker],
+            ],
+            limit,
+        ),
+        **found,
+    }
     a = max(2, min(k, (len(key) - 3) // 2))
+    if on_record or near(1):
+        return found  # two errors are far less likely than one: their wider lookups run only when needed
+    # Two errors leave one of three pieces intact: shorter first and last pieces, then the middle.
     if a < k:
-        typos += [
-            [_starts(_W.serial_fold, key[:a], dialect), *maker],
-            [_starts(_W.serial_rev, reverse(key[-a:]), dialect), *maker],
-        ]
-    found = {**_lookups(conn, typos, limit), **found}
-    near = any(OSA.distance(key, fold, score_cutoff=2) <= 2 for fold, _ in found.values())
-    if not near and len(key) - 2 * a >= 3:
+        found = {
+            **_lookups(
+                conn,
+                [
+                    [_starts(_W.serial_fold, key[:a], dialect), *maker],
+                    [_starts(_W.serial_rev, reverse(key[-a:]), dialect), *maker],
+                ],
+                limit,
+            ),
+            **found,
+        }
+    if not near(2) and len(key) - 2 * a >= 3:
         # Only the middle can be intact. A substring search reads the most rows: it runs last, when needed.
         middle = _contains(key[a:-a], dialect)
         maker_unindexed = [_unindexed_maker(f.manufacturer_id, dialect)] if f.manufacturer_id else []
