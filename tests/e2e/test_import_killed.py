@@ -21,8 +21,9 @@ ROWS = 6000
 
 def armtrace(url: str, *args: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "ARMTRACE_DATABASE_URL": url}
-    return subprocess.Popen([sys.executable, "-m", "armtrace.cli.main", *args], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "armtrace.cli.main", *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
 
 
 def test_a_killed_import_run_again_imports_every_row_exactly_once(store_url: str, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from armtrace.domain.actors import Actor
 from armtrace.domain.errors import NotFound, RuleViolation
 from armtrace.domain.tracing import Markings
-from armtrace.exchange.envelope import EnvelopeRefused
+from armtrace.exchange.envelope import Envelope, EnvelopeRefused, load_key, signed
 from armtrace.services import tracing as tr
 from armtrace.store import tables as t
 from armtrace.store.engine import make_engine
@@ -47,8 +47,10 @@ def outbox(engine: sa.Engine) -> list[dict]:  # type: ignore[type-arg]
 def deliver(from_engine: sa.Engine, to_uow, clock) -> list[str]:  # type: ignore[no-untyped-def]
     """Hand the sender's pending messages to the receiver, as the delivery worker will over HTTP."""
     done = []
+    with from_engine.connect() as conn:
+        key = load_key(Path(conn.execute(sa.select(t.node.c.key_path)).scalar_one()))
     for envelope in outbox(from_engine):
-        done.append(tr.receive(envelope, to_uow(), clock))
+        done.append(tr.receive(signed(Envelope.from_json(envelope), clock.now(), key).to_json(), to_uow(), clock))
         with from_engine.begin() as conn:
             conn.execute(t.outbox.update().where(t.outbox.c.id == envelope["id"]).values(delivered_at=clock.now()))
     return done
@@ -158,3 +160,40 @@ def test_following_an_answer_drafts_a_linked_request_to_the_next_state(nodes, cl
     with ken_engine.connect() as conn:
         row = conn.execute(sa.select(t.trace_requests).where(t.trace_requests.c.id == follow_up)).one()
     assert (row.requested, row.parent_id, row.status) == ("UGA-NFP", ref, "drafted")
+
+
+def test_statistics_say_how_fast_each_counterpart_answers_and_why_traces_fail(nodes, clock) -> None:
+    from datetime import timedelta
+
+    from armtrace.queries.tracing import statistics_of
+
+    ken, bel, ken_engine, bel_engine = nodes
+    refs = [
+        tr.draft_request(draft(markings=Markings("FN Herstal", f"12345{i}", "BEL")), ken(), clock) for i in range(3)
+    ]
+    for ref in refs:
+        tr.send_request(ref, ken(), clock)
+    deliver(ken_engine, bel, clock)
+    clock.at += timedelta(days=2)
+    for ref in refs:
+        tr.acknowledge(ref, bel(), clock)
+    clock.at += timedelta(days=8)
+    tr.answer(tr.AnswerRequest(refs[0], "traced", facts=("sold to a licensed dealer in 2012",)), bel(), clock)
+    tr.answer(tr.AnswerRequest(refs[1], "not_traced", failure="record_not_found"), bel(), clock)
+    clock.at += timedelta(days=10)
+    tr.answer(tr.AnswerRequest(refs[2], "not_traced", failure="record_not_found"), bel(), clock)
+    clock.at += timedelta(minutes=1)
+    deliver(bel_engine, ken, clock)
+    with ken_engine.connect() as conn:
+        stats = statistics_of(conn)
+    [bel_stats] = stats.by_counterpart
+    assert (bel_stats.name, bel_stats.sent, bel_stats.acknowledged, bel_stats.answered, bel_stats.traced) == (
+        "BEL-FPS",
+        3,
+        3,
+        3,
+        1,
+    )
+    assert bel_stats.median_and_p90(bel_stats.days_to_acknowledge) == (2.0, 2.0)
+    assert bel_stats.median_and_p90(bel_stats.days_to_answer) == (10.0, 20.0)
+    assert stats.failure_reasons == [("record_not_found", 2)]

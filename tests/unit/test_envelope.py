@@ -105,3 +105,14 @@ def test_a_node_key_is_written_owner_only_and_never_overwritten(tmp_path: Path) 
     path.chmod(0o644)
     with pytest.raises(NotPermitted, match="can be read by others"):
         load_key(path)
+
+
+def test_a_message_held_for_hours_is_signed_again_when_sent_and_accepted() -> None:
+    from armtrace.exchange.envelope import signed
+
+    held = request()
+    later = NOW + timedelta(hours=6)
+    assert refused(held, now=later) == "clock_skew"
+    resent = signed(held, later, KEN)
+    assert (resent.id, resent.created_at) == (held.id, held.created_at)
+    check(resent, me="BEL", keys=KEYS, now=later, seen=lambda i: False)

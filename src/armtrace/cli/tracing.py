@@ -15,7 +15,7 @@ from rich.table import Table
 from armtrace.cli.output import ArmtraceGroup, console, errors, ready
 from armtrace.domain.tracing import Markings
 from armtrace.exchange.delivery import deliver_due
-from armtrace.queries.tracing import list_requests, request_detail
+from armtrace.queries.tracing import list_requests, request_detail, statistics_of
 from armtrace.services import tracing
 
 node = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help="This node's identity and point of contact.")
@@ -186,6 +186,46 @@ def trace_show(ctx: typer.Context, request_id: str) -> None:
     with rt.engine.connect() as conn:
         d = request_detail(conn, request_id)
     console.print_json(json.dumps(d, default=str))
+
+
+@trace.command("stats")
+def trace_stats(ctx: typer.Context) -> None:
+    """Per counterpart State and overall: requests, answers, response times, why traces fail."""
+    rt = ready(ctx)
+    with rt.engine.connect() as conn:
+        s = statistics_of(conn)
+    table = Table(
+        "counterpart",
+        "sent",
+        "received",
+        "acknowledged",
+        "answered",
+        "traced",
+        "ack days (median / p90)",
+        "answer days (median / p90)",
+        title="Tracing statistics",
+        title_justify="left",
+    )
+
+    def pair(values: tuple[float | None, float | None]) -> str:
+        return "—" if values[0] is None else f"{values[0]:g} / {values[1]:g}"
+
+    for c in [*s.by_counterpart, s.overall]:
+        table.add_row(
+            c.name,
+            str(c.sent),
+            str(c.received),
+            str(c.acknowledged),
+            str(c.answered),
+            str(c.traced),
+            pair(c.median_and_p90(c.days_to_acknowledge)),
+            pair(c.median_and_p90(c.days_to_answer)),
+        )
+    console.print(table)
+    if s.failure_reasons:
+        console.print("Why traces failed: " + ", ".join(f"{reason} ({n})" for reason, n in s.failure_reasons))
+    if s.restrictions:
+        console.print("Answers restricted for: " + ", ".join(f"{reason} ({n})" for reason, n in s.restrictions))
 
 
 @outbox.command("deliver")

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
 from armtrace.domain.actors import Clock
+from armtrace.exchange.envelope import Envelope, load_key, signed
 from armtrace.store.uow import UnitOfWork
 
 PATH = "/exchange/v1/envelopes"
@@ -31,13 +33,17 @@ def deliver_due(uow: UnitOfWork, clock: Clock, client: httpx.Client) -> Delivere
     with uow:
         waiting = uow.outbox.undelivered()
         addresses = {p["node_id"]: p["address"] for p in uow.nodes.peers()}
+        me = uow.nodes.this()
+    key = load_key(Path(me["key_path"])) if me and waiting else None
     stopped: set[str] = set()  # peers whose next message must wait: later ones wait behind it
     for message in waiting:
         peer = message["recipient"]
         if peer in stopped or message["next_attempt_at"] > clock.now():
             stopped.add(peer)
             continue
-        landed, error = _post(client, addresses.get(peer), message)
+        assert key is not None
+        envelope = signed(Envelope.from_json(json.loads(str(message["envelope"]))), clock.now(), key)
+        landed, error = _post(client, addresses.get(peer), envelope.to_json(), peer)
         with uow:
             if landed:
                 uow.outbox.delivered(message["id"], clock.now())
@@ -52,11 +58,11 @@ def deliver_due(uow: UnitOfWork, clock: Clock, client: httpx.Client) -> Delivere
     return result
 
 
-def _post(client: httpx.Client, address: str | None, message: dict[str, object]) -> tuple[bool, str]:
+def _post(client: httpx.Client, address: str | None, envelope: dict[str, object], peer: str) -> tuple[bool, str]:
     if address is None:
-        return False, f"no address is known for peer {message['recipient']}"
+        return False, f"no address is known for peer {peer}"
     try:
-        response = client.post(address + PATH, json=json.loads(str(message["envelope"])), timeout=10)
+        response = client.post(address + PATH, json=envelope, timeout=10)
     except httpx.HTTPError as exc:
         return False, f"{type(exc).__name__}: {exc}"
     if response.status_code < 300:

@@ -1,9 +1,11 @@
 """Signed envelopes between national nodes (DESIGN.md, "Nodes and exchange").
 
-Every message is a JSON envelope: id, type, sender, recipient, time of creation, body,
-and an Ed25519 signature over the canonical encoding of all of these. A node accepts an
-envelope only if it is signed by the key it holds for that sender, addressed to itself,
-created within the allowed clock skew, and not seen before. Anything else is refused
+Every message is a JSON envelope: id, type, sender, recipient, time of creation, time of
+sending, body, and an Ed25519 signature over the canonical encoding of all of these. A
+node accepts an envelope only if it is signed by the key it holds for that sender,
+addressed to itself, sent within the allowed clock skew, and not seen before. A message
+held in an outbox while its peer was down is signed again when it is finally sent: its
+id and creation time stay, so it is still applied once. Anything else is refused
 whole, with the reason, and nothing of it is applied.
 """
 
@@ -13,7 +15,7 @@ import base64
 import os
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,7 @@ from armtrace.domain.errors import NotPermitted, RuleViolation
 from armtrace.domain.lifecycle import parse_utc, utc_text
 
 CLOCK_SKEW = timedelta(minutes=10)
-FIELDS = ("id", "type", "sender", "recipient", "created_at", "body")
+FIELDS = ("id", "type", "sender", "recipient", "created_at", "sent_at", "body")
 
 
 class EnvelopeRefused(NotPermitted):
@@ -50,6 +52,7 @@ class Envelope:
     created_at: datetime
     body: dict[str, Any]
     signature: str = ""
+    sent_at: datetime | None = None  # when this copy was signed and sent; the creation time otherwise
 
     def signed_part(self) -> bytes:
         return canonical(
@@ -59,6 +62,7 @@ class Envelope:
                 "sender": self.sender,
                 "recipient": self.recipient,
                 "created_at": utc_text(self.created_at),
+                "sent_at": utc_text(self.sent_at or self.created_at),
                 "body": self.body,
             }
         )
@@ -70,6 +74,7 @@ class Envelope:
             "sender": self.sender,
             "recipient": self.recipient,
             "created_at": utc_text(self.created_at),
+            "sent_at": utc_text(self.sent_at or self.created_at),
             "body": self.body,
             "signature": self.signature,
         }
@@ -82,12 +87,12 @@ class Envelope:
         if missing:
             reason = "unsigned" if missing == ["signature"] else "malformed"
             raise EnvelopeRefused(reason, f"the envelope lacks: {', '.join(missing)}")
-        if not isinstance(data["body"], Mapping) or not all(isinstance(data[f], str) for f in FIELDS[:5]):
+        if not isinstance(data["body"], Mapping) or not all(isinstance(data[f], str) for f in FIELDS[:6]):
             raise EnvelopeRefused("malformed", "the envelope's fields have the wrong types")
         try:
-            created = parse_utc(str(data["created_at"]))
+            created, sent = parse_utc(str(data["created_at"])), parse_utc(str(data["sent_at"]))
         except ValueError:
-            raise EnvelopeRefused("malformed", f"created_at {data['created_at']!r} is not a time") from None
+            raise EnvelopeRefused("malformed", "created_at or sent_at is not a time") from None
         return cls(
             str(data["id"]),
             str(data["type"]),
@@ -96,15 +101,20 @@ class Envelope:
             created,
             dict(data["body"]),
             str(data["signature"] or ""),
+            sent,
         )
 
 
 def new_envelope(
     kind: str, sender: str, recipient: str, body: dict[str, Any], now: datetime, key: Ed25519PrivateKey
 ) -> Envelope:
-    unsigned = Envelope(str(uuid.uuid4()), kind, sender, recipient, now, body)
-    signature = base64.b64encode(key.sign(unsigned.signed_part())).decode("ascii")
-    return Envelope(unsigned.id, kind, sender, recipient, now, body, signature)
+    return signed(Envelope(str(uuid.uuid4()), kind, sender, recipient, now, body), now, key)
+
+
+def signed(envelope: Envelope, now: datetime, key: Ed25519PrivateKey) -> Envelope:
+    """The envelope signed for sending now: same id and creation time, a fresh sending time."""
+    copy = replace(envelope, sent_at=now, signature="")
+    return replace(copy, signature=base64.b64encode(key.sign(copy.signed_part())).decode("ascii"))
 
 
 def check(
@@ -138,10 +148,11 @@ def check(
             "bad_signature",
             f"envelope {envelope.id} does not match its signature: it was altered, or signed by another key",
         ) from None
-    if abs(now - envelope.created_at) > skew:
+    sent = envelope.sent_at or envelope.created_at
+    if abs(now - sent) > skew:
         raise EnvelopeRefused(
             "clock_skew",
-            f"envelope {envelope.id} was created at {utc_text(envelope.created_at)}, "
+            f"envelope {envelope.id} was sent at {utc_text(sent)}, "
             f"outside {int(skew.total_seconds() // 60)} minutes of this node's clock",
         )
     if seen(envelope.id):
