@@ -111,6 +111,21 @@ class RequestContent:
     photographs: tuple[str, ...] = ()  # references to images, where the serial is obliterated
 
 
+REQUIRED_TEXT = (  # (field, what is missing, what to do)
+    (
+        "legal_justification",
+        "the legal basis for considering the weapon illicit is missing",
+        "cite the law, order or resolution",
+    ),
+    (
+        "circumstances",
+        "the circumstances of the find are missing",
+        "say where, when and how the weapon was found or seized",
+    ),
+    ("intended_use", "the intended use of the information is missing", "e.g. criminal investigation, prosecution"),
+)
+
+
 def check_content(c: RequestContent) -> ProblemList:
     """Every element a request lacks, all at once, each citing the rule."""
     p = ProblemList()
@@ -121,27 +136,9 @@ def check_content(c: RequestContent) -> ProblemList:
             rule="ITI para 6",
             hint="a national law, b embargo, c not marked, d unlicensed manufacture, e unlicensed transfer",
         )
-    if not c.legal_justification.strip():
-        p.add(
-            "legal_justification",
-            "the legal basis for considering the weapon illicit is missing",
-            rule=CONTENT_RULE,
-            hint="cite the law, order or resolution",
-        )
-    if not c.circumstances.strip():
-        p.add(
-            "circumstances",
-            "the circumstances of the find are missing",
-            rule=CONTENT_RULE,
-            hint="say where, when and how the weapon was found or seized",
-        )
-    if not c.intended_use.strip():
-        p.add(
-            "intended_use",
-            "the intended use of the information is missing",
-            rule=CONTENT_RULE,
-            hint="e.g. criminal investigation, prosecution",
-        )
+    for name, missing, hint in REQUIRED_TEXT:
+        if not str(getattr(c, name)).strip():
+            p.add(name, missing, rule=CONTENT_RULE, hint=hint)
     m = c.markings
     if not m.serial and not m.serial_obliterated:
         p.add(

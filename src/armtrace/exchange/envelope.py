@@ -55,17 +55,8 @@ class Envelope:
     sent_at: datetime | None = None  # when this copy was signed and sent; the creation time otherwise
 
     def signed_part(self) -> bytes:
-        return canonical(
-            {
-                "id": self.id,
-                "type": self.type,
-                "sender": self.sender,
-                "recipient": self.recipient,
-                "created_at": utc_text(self.created_at),
-                "sent_at": utc_text(self.sent_at or self.created_at),
-                "body": self.body,
-            }
-        )
+        """The canonical bytes the signature covers: every field but the signature itself."""
+        return canonical({k: v for k, v in self.to_json().items() if k != "signature"})
 
     def to_json(self) -> dict[str, Any]:
         return {
