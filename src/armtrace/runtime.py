@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from armtrace.domain.actors import Actor, Clock, SystemClock
 from armtrace.domain.errors import RuleViolation
 from armtrace.domain.retention import RecordType, RetentionPolicy
+from armtrace.domain.tracing import Deadlines
 from armtrace.settings import Settings
 from armtrace.store.engine import make_engine
 from armtrace.store.migrate import is_current, upgrade
@@ -43,6 +44,13 @@ class Runtime:
                 RecordType.MANUFACTURE: self.settings.retention_manufacture_years,
                 RecordType.OTHER: self.settings.retention_other_years,
             }
+        )
+
+    @cached_property
+    def deadlines(self) -> Deadlines:
+        s = self.settings
+        return Deadlines(
+            s.acknowledge_working_days, s.answer_days, s.urgent_acknowledge_working_days, s.urgent_answer_days
         )
 
     def uow(self) -> UnitOfWork:

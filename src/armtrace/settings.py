@@ -17,6 +17,10 @@ class Settings(BaseSettings):
     retention_manufacture_years: int = 30
     retention_other_years: int = 20
     archive_dir: str = "archive"
+    acknowledge_working_days: int = Field(5, ge=1, description="working days a requested State has to acknowledge")
+    answer_days: int = Field(30, ge=1, description="days a requested State has to answer")
+    urgent_acknowledge_working_days: int = Field(1, ge=1)
+    urgent_answer_days: int = Field(7, ge=1)
 
     @field_validator("database_url")
     @classmethod

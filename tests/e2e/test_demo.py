@@ -32,9 +32,19 @@ def test_the_demo_builds_a_registry_that_verifies_and_the_next_commands_find_it(
     assert makers >= 30
     assert int(span[1][:4]) - int(span[0][:4]) >= 20
     assert statuses["lost"] > 0 and statuses["stolen"] > 0 and unmarked > 0
+    story = demo.stdout[demo.stdout.index("Three national nodes") :]
+    assert "1. asked BEL" in story and "2. asked KEN" in story
+    assert "The weapon left licit control here" in story
+    assert "Why traces failed: serial_obliterated (1)" in story
+    assert "Answers restricted for: national_security (1)" in story
+    assert "16 sent, 16 received and applied: each applied exactly once" in story
+    for side in ("armtrace-demo-bel.db", "armtrace-demo-uga.db"):
+        assert (tmp_path / side).exists()
     verify = run(tmp_path, "verify")
     assert verify.returncode == 0, verify.stdout + verify.stderr
     assert "OK" in verify.stdout and "Using the demo store" in verify.stderr
+    listed = run(tmp_path, "trace", "list")
+    assert listed.returncode == 0 and "UGA-NFP" in listed.stdout and "traced" in listed.stdout
 
 
 def test_the_demo_refuses_to_overwrite_an_existing_store(tmp_path: Path) -> None:

@@ -8,52 +8,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from armtrace.domain.actors import Actor
 from armtrace.domain.errors import NotFound, RuleViolation
 from armtrace.domain.tracing import Markings
-from armtrace.exchange.envelope import Envelope, EnvelopeRefused, load_key, signed
+from armtrace.exchange.envelope import EnvelopeRefused
 from armtrace.services import tracing as tr
 from armtrace.store import tables as t
-from armtrace.store.engine import make_engine
-from armtrace.store.migrate import upgrade
-from armtrace.store.uow import UnitOfWork
-
-
-@pytest.fixture
-def nodes(engine, clock, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """KEN on the store under test, BEL on a SQLite file of its own, each trusting the other."""
-    bel_engine = make_engine(f"sqlite:///{tmp_path}/bel.db")
-    upgrade(bel_engine)
-    ken = lambda: UnitOfWork(engine, Actor("ken-officer", "KEN tracing officer"), clock)  # noqa: E731
-    bel = lambda: UnitOfWork(bel_engine, Actor("bel-officer", "BEL tracing officer"), clock)  # noqa: E731
-    ken_key = tr.init_node(
-        tr.InitNode("KEN-NFP", "KEN", tmp_path / "ken.pem", "Kenya National Focal Point"), ken(), clock
-    )
-    bel_key = tr.init_node(tr.InitNode("BEL-FPS", "BEL", tmp_path / "bel.pem", "Belgian Federal Police"), bel(), clock)
-    tr.add_peer(tr.AddPeer("BEL-FPS", "state", "http://127.0.0.1:1", bel_key, "BEL"), ken(), clock)
-    tr.add_peer(tr.AddPeer("KEN-NFP", "state", "http://127.0.0.1:2", ken_key, "KEN"), bel(), clock)
-    yield ken, bel, engine, bel_engine
-    bel_engine.dispose()
-
-
-def outbox(engine: sa.Engine) -> list[dict]:  # type: ignore[type-arg]
-    with engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(t.outbox).where(t.outbox.c.delivered_at.is_(None)).order_by(t.outbox.c.created_at)
-        )
-        return [json.loads(r.envelope) for r in rows]
-
-
-def deliver(from_engine: sa.Engine, to_uow, clock) -> list[str]:  # type: ignore[no-untyped-def]
-    """Hand the sender's pending messages to the receiver, as the delivery worker will over HTTP."""
-    done = []
-    with from_engine.connect() as conn:
-        key = load_key(Path(conn.execute(sa.select(t.node.c.key_path)).scalar_one()))
-    for envelope in outbox(from_engine):
-        done.append(tr.receive(signed(Envelope.from_json(envelope), clock.now(), key).to_json(), to_uow(), clock))
-        with from_engine.begin() as conn:
-            conn.execute(t.outbox.update().where(t.outbox.c.id == envelope["id"]).values(delivered_at=clock.now()))
-    return done
+from tests.messages import deliver, outbox
 
 
 def draft(**overrides: object) -> tr.DraftRequest:

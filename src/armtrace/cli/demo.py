@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
+from armtrace.cli.demo_tracing import remove_sides, run_story, side_paths
 from armtrace.cli.output import console, runtime
 from armtrace.demo.recoveries import damage
 from armtrace.demo.registry import CLOSED_DEALER, STATE, national_registry
@@ -19,6 +20,7 @@ from armtrace.domain.actors import Actor
 from armtrace.domain.errors import RuleViolation
 from armtrace.queries.identify import IdentifyQuery, identify
 from armtrace.queries.registry import WeaponFilter, list_weapons, registry_summary
+from armtrace.queries.tracing import list_requests
 from armtrace.runtime import Runtime
 from armtrace.services.integrity import verify
 from armtrace.services.records import CloseBusiness, close_business, load_records
@@ -37,11 +39,15 @@ def demo(
 ) -> None:
     """Build a realistic national registry in a fresh SQLite file and show what to try."""
     path = path.expanduser().resolve()
-    if path.exists():
+    taken = [p for p in (path, *side_paths(path)) if p.exists()]
+    if taken:
         if not force:
-            raise RuleViolation(f"{path} already exists", hint="pass --force to replace it, or --path for another file")
+            raise RuleViolation(
+                f"{taken[0]} already exists", hint="pass --force to replace the demo, or --path for another file"
+            )
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
+        remove_sides(path)
     url = f"sqlite:///{path}"
     base = runtime(ctx)
     rt = Runtime(Settings(database_url=url), clock=base.clock, actor=Actor("registry-clerk", "Demo registry clerk"))
@@ -79,6 +85,7 @@ def demo(
         flagged = list_weapons(conn, WeaponFilter(flagged=True), per_page=1).items
     _print_summary(s, report.ok, report.events)
     _recoveries(rt, seed)
+    run_story(rt, path, seed)
     example = flagged[0].id if flagged else 1
     console.print("\n[bold]Point the other commands at this registry:[/bold]")
     console.print(f"  export ARMTRACE_DATABASE_URL={url}")
@@ -91,8 +98,17 @@ def demo(
         "armtrace weapon list --flagged",
         f'armtrace weapon list --business "{CLOSED_DEALER}"',
         "armtrace retention due",
+        "armtrace trace list",
+        "armtrace trace show " + _a_kenyan_answer(rt),
+        "armtrace trace stats",
     ):
         console.print(f"  {line}")
+
+
+def _a_kenyan_answer(rt: Runtime) -> str:
+    with rt.engine.connect() as conn:
+        rows = list_requests(conn, rt.clock.now())
+    return next((r.id for r in rows if r.direction == "incoming" and r.outcome == "traced"), "")
 
 
 def _recoveries(rt: Runtime, seed: int) -> None:

@@ -6,16 +6,20 @@ import json
 import threading
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 import typer
+from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from armtrace.cli.output import ArmtraceGroup, console, errors, ready
+from armtrace.domain.disclosure import Disclosure
 from armtrace.domain.tracing import Markings
 from armtrace.exchange.delivery import deliver_due
-from armtrace.queries.tracing import list_requests, request_detail, statistics_of
+from armtrace.queries.disclosure import draft_answer
+from armtrace.queries.tracing import Statistics, list_requests, request_detail, statistics_of
 from armtrace.services import tracing
 
 node = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help="This node's identity and point of contact.")
@@ -114,7 +118,7 @@ def trace_new(
 def trace_send(ctx: typer.Context, request_id: str) -> None:
     """Send a drafted request; it waits in the outbox until the peer receives it."""
     rt = ready(ctx)
-    tracing.send_request(request_id, rt.uow(), rt.clock)
+    tracing.send_request(request_id, rt.uow(), rt.clock, rt.deadlines)
     console.print(
         f"Request {request_id} sent (queued in the outbox; 'armtrace outbox deliver' or a running "
         "'armtrace serve' delivers it)."
@@ -133,22 +137,63 @@ def trace_ack(ctx: typer.Context, request_id: str) -> None:
 def trace_answer(
     ctx: typer.Context,
     request_id: str,
-    outcome: Annotated[str, Opt(help="traced, partially_traced, not_traced, delayed or refused")],
+    outcome: Annotated[
+        str | None, Opt(help="traced, partially_traced, not_traced, delayed or refused (default: as drafted)")
+    ] = None,
     fact: Annotated[list[str] | None, Opt(help="What the records show, one line each (repeatable)")] = None,
     restriction: Annotated[
         str | None, Opt(help="criminal_investigation, confidentiality_law, national_security")
     ] = None,
     failure: Annotated[str | None, Opt(help="Coded reason a trace failed, e.g. record_not_found")] = None,
     next_country: Annotated[str | None, Opt(help="The State the weapon went to, if it left this one")] = None,
+    weapon: Annotated[int | None, Opt(help="Draft from this record (when the marks fit several)")] = None,
+    send: Annotated[bool, Opt(help="Send the answer drafted from the registry, as shown")] = False,
 ) -> None:
-    """Answer a request received from another State."""
+    """Answer a request received from another State.
+
+    Without --outcome, drafts the answer from the registry and shows exactly what would be
+    disclosed; --send then sends it as shown. With --outcome, sends the answer given.
+    """
     rt = ready(ctx)
-    tracing.answer(
-        tracing.AnswerRequest(request_id, outcome, restriction, failure, tuple(fact or ()), next_country),
-        rt.uow(),
-        rt.clock,
-    )
-    console.print(f"Request {request_id} answered: {outcome}.")
+    if outcome is None:
+        with rt.engine.connect() as conn:
+            draft = draft_answer(conn, request_id, weapon)
+        a = draft.answer
+        print_disclosure(request_id, draft)
+        if not send:
+            console.print(
+                f"\nNothing sent. Send it as shown with: armtrace trace answer {request_id} --send"
+                + (f" --weapon {weapon}" if weapon else "")
+            )
+            return
+        cmd = tracing.AnswerRequest(
+            request_id,
+            a.outcome.value,
+            a.restriction.value if a.restriction else None,
+            a.failure.value if a.failure else None,
+            a.facts,
+            a.next_country,
+            draft.weapon_id,
+        )
+    else:
+        cmd = tracing.AnswerRequest(request_id, outcome, restriction, failure, tuple(fact or ()), next_country, weapon)
+    tracing.answer(cmd, rt.uow(), rt.clock)
+    console.print(f"Request {request_id} answered: {cmd.outcome}.")
+
+
+def print_disclosure(request_id: str, draft: Disclosure) -> None:
+    a = draft.answer
+    console.print(f"[bold]Answer to {request_id}[/bold], drafted from the registry: exactly what would be sent")
+    console.print(f"  outcome: {a.outcome.value}")
+    for label, value in (("reason", a.restriction), ("failure", a.failure), ("next State", a.next_country)):
+        if value:
+            console.print(f"  {label}: {value}")
+    for line in a.facts:
+        console.print(f"  • {escape(line)}", soft_wrap=True)
+    if draft.notes:
+        console.print("[dim]For you only, not sent:[/dim]")
+        for note in draft.notes:
+            console.print(f"  [dim]{escape(note)}[/dim]", soft_wrap=True)
 
 
 @trace.command("follow")
@@ -160,12 +205,15 @@ def trace_follow(ctx: typer.Context, request_id: str) -> None:
 
 
 @trace.command("list")
-def trace_list(ctx: typer.Context) -> None:
-    """Requests sent and received, newest first."""
+def trace_list(
+    ctx: typer.Context,
+    overdue: Annotated[bool, Opt("--overdue", help="Only requests past a deadline")] = False,
+) -> None:
+    """Requests sent and received, newest first; overdue ones flagged."""
     rt = ready(ctx)
     with rt.engine.connect() as conn:
-        rows = list_requests(conn)
-    table = Table("request", "direction", "with", "status", "outcome", "sent", "answer by")
+        rows = list_requests(conn, rt.clock.now(), only_overdue=overdue)
+    table = Table("request", "direction", "with", "status", "outcome", "sent", "answer by", "overdue")
     for r in rows:
         table.add_row(
             r.id,
@@ -175,17 +223,60 @@ def trace_list(ctx: typer.Context) -> None:
             r.outcome or "",
             r.sent_at.date().isoformat() if r.sent_at else "",
             r.answer_by.date().isoformat() if r.answer_by else "",
+            f"[red]{r.overdue}[/red]" if r.overdue else "",
         )
     console.print(table)
 
 
 @trace.command("show")
-def trace_show(ctx: typer.Context, request_id: str) -> None:
-    """A request: what it asks, its answer, and every act in its life, timed."""
+def trace_show(
+    ctx: typer.Context,
+    request_id: str,
+    as_json: Annotated[bool, Opt("--json", help="Everything, as JSON")] = False,
+) -> None:
+    """A request: what it asks, the chain so far State by State, its answer, and every act, timed."""
     rt = ready(ctx)
     with rt.engine.connect() as conn:
-        d = request_detail(conn, request_id)
-    console.print_json(json.dumps(d, default=str))
+        d = request_detail(conn, request_id, rt.clock.now())
+    if as_json:
+        console.print_json(json.dumps(d, default=str))
+        return
+    print_case(d)
+
+
+def print_case(d: dict[str, Any]) -> None:
+    """The case view: the request, the chain State by State, and its timed acts."""
+    m = d["content"]["markings"]
+    console.print(
+        f"[bold]{d['id']}[/bold] ({d['direction']}, {d['priority']}) {d['requester']} → {d['requested']}: "
+        f"{d['status']}" + (f" — [red]{d['overdue']} overdue[/red]" if d.get("overdue") else "")
+    )
+    serial = "obliterated" if m.get("serial_obliterated") and not m.get("serial") else m.get("serial")
+    console.print(
+        f"  {d['content'].get('category')} {m.get('manufacturer') or ''} {m.get('model') or ''}, serial {serial}, "
+        f"{d['content'].get('calibre')}; found: {escape(d['content']['circumstances'])}",
+        soft_wrap=True,
+    )
+    for i, link in enumerate(d.get("chain", []), 1):
+        where = link["country"] or link["asked"]
+        result = link["outcome"] or link["status"]
+        if link["reason"]:
+            result += f" ({link['reason']})"
+        console.print(f"  {i}. asked {where} [{link['request_id']}]: [bold]{result}[/bold]")
+        for fact in link["facts"]:
+            console.print(f"       {escape(fact)}", soft_wrap=True)
+        if link["next_country"]:
+            console.print(f"       → went to {link['next_country']}")
+    for act in d["acts"]:
+        console.print(f"  [dim]{act['at']:%Y-%m-%d %H:%M} {act['act']} by {act['by']}[/dim]")
+
+
+@trace.command("remind")
+def trace_remind(ctx: typer.Context) -> None:
+    """Remind counterparts of overdue acknowledgements and answers (at most once a week each)."""
+    rt = ready(ctx)
+    sent = tracing.send_reminders(rt.uow(), rt.clock)
+    console.print(f"Reminders queued: {len(sent)}" + (f" ({', '.join(sent)})" if sent else ""))
 
 
 @trace.command("stats")
@@ -193,18 +284,22 @@ def trace_stats(ctx: typer.Context) -> None:
     """Per counterpart State and overall: requests, answers, response times, why traces fail."""
     rt = ready(ctx)
     with rt.engine.connect() as conn:
-        s = statistics_of(conn)
+        print_statistics(statistics_of(conn))
+
+
+def print_statistics(s: Statistics) -> None:
     table = Table(
-        "counterpart",
+        "with",
         "sent",
-        "received",
-        "acknowledged",
+        "recv.",
+        "ack'd",
         "answered",
         "traced",
-        "ack days (median / p90)",
-        "answer days (median / p90)",
+        "days to ack\nmedian / p90",
+        "days to answer\nmedian / p90",
         title="Tracing statistics",
         title_justify="left",
+        box=box.SIMPLE_HEAD,
     )
 
     def pair(values: tuple[float | None, float | None]) -> str:
@@ -255,6 +350,7 @@ def serve(
         with httpx.Client() as client:
             while not stop.is_set():
                 try:
+                    tracing.send_reminders(rt.uow(), rt.clock)
                     deliver_due(rt.uow(), rt.clock, client)
                 except Exception as exc:
                     errors.print(f"[yellow]delivery pass failed:[/yellow] {exc}")

@@ -258,3 +258,12 @@ def add_working_days(start: datetime, days: int, holidays: frozenset[date] = fro
         if t.weekday() < 5 and t.date() not in holidays:
             left -= 1
     return t
+
+
+def overdue(status: Status, acknowledge_by: datetime | None, answer_by: datetime | None, now: datetime) -> str | None:
+    """What a request still waits for past its deadline: 'acknowledgement', 'answer', or nothing."""
+    if status is Status.SENT and acknowledge_by is not None and now > acknowledge_by:
+        return "acknowledgement"
+    if status in (Status.SENT, Status.ACKNOWLEDGED) and answer_by is not None and now > answer_by:
+        return "answer"
+    return None

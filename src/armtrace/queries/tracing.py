@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from armtrace.domain.errors import NotFound
+from armtrace.domain.tracing import Status, overdue
 from armtrace.store import tables as t
 
 
@@ -24,12 +25,16 @@ class RequestRow:
     outcome: str | None
     sent_at: datetime | None
     answer_by: datetime | None
+    overdue: str | None  # what is awaited past its deadline: acknowledgement or answer
 
 
-def list_requests(conn: sa.Connection, limit: int = 200) -> list[RequestRow]:
+def list_requests(conn: sa.Connection, now: datetime, only_overdue: bool = False, limit: int = 200) -> list[RequestRow]:
+    """Requests sent and received, newest first, each flagged with what is overdue, if anything."""
     r = t.trace_requests.c
-    rows = conn.execute(sa.select(t.trace_requests).order_by(r.created_at.desc(), r.id.desc()).limit(limit))
-    return [
+    query = sa.select(t.trace_requests).order_by(r.created_at.desc(), r.id.desc())
+    if only_overdue:
+        query = query.where(r.status.in_(("sent", "acknowledged")))
+    rows = [
         RequestRow(
             x.id,
             x.direction,
@@ -38,18 +43,69 @@ def list_requests(conn: sa.Connection, limit: int = 200) -> list[RequestRow]:
             x.outcome,
             x.sent_at,
             x.answer_by,
+            overdue(Status(x.status), x.acknowledge_by, x.answer_by, now),
         )
-        for x in rows
+        for x in conn.execute(query if only_overdue else query.limit(limit))
     ]
+    return [x for x in rows if x.overdue][:limit] if only_overdue else rows
 
 
-def request_detail(conn: sa.Connection, request_id: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Link:
+    """One State asked in a case: what it answered, and where it sent the chain next."""
+
+    request_id: str
+    asked: str  # the node asked
+    country: str | None
+    status: str
+    outcome: str | None
+    reason: str | None  # the failure code or the restriction
+    next_country: str | None
+    facts: list[str]
+
+
+def case_chain(conn: sa.Connection, request_id: str) -> list[Link]:
+    """The chain a request belongs to, State by State, from the first request to the latest follow-up."""
+    r = t.trace_requests.c
+    root = request_id
+    for _ in range(50):  # a chain is a handful of States; the bound guards against a cycle
+        parent = conn.execute(sa.select(r.parent_id).where(r.id == root)).scalar_one_or_none()
+        if not parent:
+            break
+        root = parent
+    countries = {r.node_id: r.country for r in conn.execute(sa.select(t.peers.c.node_id, t.peers.c.country))}
+    chain: list[Link] = []
+    current: str | None = root
+    while current and len(chain) < 50:
+        x = conn.execute(sa.select(t.trace_requests).where(r.id == current)).one_or_none()
+        if x is None:
+            break
+        answer = json.loads(x.answer) if x.answer else {}
+        chain.append(
+            Link(
+                x.id,
+                x.requested,
+                countries.get(x.requested),
+                x.status,
+                x.outcome,
+                x.failure or x.restriction,
+                answer.get("next_country"),
+                list(answer.get("facts", [])),
+            )
+        )
+        current = conn.execute(sa.select(r.id).where(r.parent_id == x.id).order_by(r.created_at)).scalars().first()
+    return chain
+
+
+def request_detail(conn: sa.Connection, request_id: str, now: datetime | None = None) -> dict[str, Any]:
     row = conn.execute(sa.select(t.trace_requests).where(t.trace_requests.c.id == request_id)).one_or_none()
     if row is None:
         raise NotFound(f"there is no request {request_id}", hint="see them with 'armtrace trace list'")
     out = dict(row._mapping)
     out["content"] = json.loads(out["content"])
     out["answer"] = json.loads(out["answer"]) if out["answer"] else None
+    out["overdue"] = overdue(Status(row.status), row.acknowledge_by, row.answer_by, now) if now else None
+    out["chain"] = [asdict(link) for link in case_chain(conn, request_id)] if row.direction == "outgoing" else []
     e = t.trace_events.c
     out["acts"] = [
         {"act": a.act, "at": a.at, "by": a.actor, "detail": json.loads(a.detail) if a.detail else None}
@@ -120,3 +176,12 @@ def statistics_of(conn: sa.Connection) -> Statistics:
 
 def _days(start: datetime, end: datetime) -> float:
     return round((end - start).total_seconds() / 86400, 2)
+
+
+def exchanged(conn: sa.Connection) -> tuple[int, int, int]:
+    """Messages this node delivered, still waiting to be, and received (each kept, and applied, once)."""
+    o = t.outbox.c
+    delivered = conn.execute(sa.select(sa.func.count()).where(o.delivered_at.is_not(None))).scalar_one()
+    pending = conn.execute(sa.select(sa.func.count()).where(o.delivered_at.is_(None))).scalar_one()
+    received = conn.execute(sa.select(sa.func.count()).select_from(t.inbox)).scalar_one()
+    return delivered, pending, received

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from armtrace.domain.tracing import (
     Status,
     check_answer,
     check_content,
+    overdue,
     state_to_ask,
     transition,
 )
@@ -38,6 +40,7 @@ from armtrace.services.intake import country
 from armtrace.store.uow import UnitOfWork
 
 DEFAULT_DEADLINES = Deadlines()
+REMIND_EVERY = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -251,6 +254,7 @@ class AnswerRequest:
     failure: str | None = None
     facts: tuple[str, ...] = ()
     next_country: str | None = None
+    weapon_id: int | None = None  # the record the answer was drawn from
 
 
 def answer(cmd: AnswerRequest, uow: UnitOfWork, clock: Clock) -> None:
@@ -294,11 +298,34 @@ def answer(cmd: AnswerRequest, uow: UnitOfWork, clock: Clock) -> None:
                 "restriction": body["restriction"],
                 "failure": body["failure"],
                 "answer": json.dumps(body),
+                **({"weapon_id": cmd.weapon_id} if cmd.weapon_id is not None else {}),
             },
             f"answered:{a.outcome.value}",
             now,
         )
         uow.commit()
+
+
+def send_reminders(uow: UnitOfWork, clock: Clock, every: timedelta = REMIND_EVERY) -> list[str]:
+    """Remind each counterpart of the requests it owes past their deadlines, at most once per `every`."""
+    now = clock.now()
+    sent = []
+    with uow:
+        me = _me(uow)
+        for r in uow.requests.open_outgoing():
+            late = overdue(Status(r["status"]), r["acknowledge_by"], r["answer_by"], now)
+            if late is None:
+                continue
+            last = uow.requests.last_act(r["id"], "reminder_sent")
+            if last is not None and now - last < every:
+                continue
+            due = r["acknowledge_by"] if late == "acknowledgement" else r["answer_by"]
+            body = {"request_id": r["id"], "awaiting": late, "due": utc_text(due)}
+            _send(uow, me, r["requested"], "trace.reminder", body, now)
+            uow.requests.act(r["id"], "reminder_sent", now, {"awaiting": late})
+            sent.append(r["id"])
+        uow.commit()
+    return sent
 
 
 def follow(request_id: str, uow: UnitOfWork, clock: Clock) -> str:
@@ -369,6 +396,7 @@ def _apply(uow: UnitOfWork, me: dict[str, Any], e: Envelope, now: Any) -> str:
             },
             "received",
             now,
+            by=e.sender,
         )
         _send(uow, me, e.sender, "trace.receipt", {"request_id": body["request_id"]}, now)
         return "request received; receipt sent"
@@ -376,15 +404,20 @@ def _apply(uow: UnitOfWork, me: dict[str, Any], e: Envelope, now: Any) -> str:
     if r is None:
         raise NotFound(f"message {e.id} names an unknown request {body.get('request_id')!r}")
     if e.type == "trace.receipt":
-        uow.requests.act(r["id"], "receipt", now, {"from": e.sender})
+        uow.requests.act(r["id"], "receipt", now, by=e.sender)
         return "receipt recorded"
     if e.type == "trace.acknowledgement":
         if r["status"] != Status.SENT.value:  # the answer came first: the acknowledgement is only noted
-            uow.requests.act(r["id"], "acknowledged", now, {"late": True})
+            uow.requests.act(r["id"], "acknowledged", now, {"late": True}, by=e.sender)
             return "acknowledgement noted"
         status = transition(Status(r["status"]), "acknowledge")
-        uow.requests.update(r["id"], {"status": status.value, "acknowledged_at": e.created_at}, "acknowledged", now)
+        uow.requests.update(
+            r["id"], {"status": status.value, "acknowledged_at": e.created_at}, "acknowledged", now, by=e.sender
+        )
         return "acknowledgement recorded"
+    if e.type == "trace.reminder":
+        uow.requests.act(r["id"], "reminder_received", now, {"awaiting": body.get("awaiting")}, by=e.sender)
+        return f"reminder recorded: {body.get('awaiting')} overdue"
     if e.type == "trace.answer":
         outcome = Outcome(body["outcome"])
         status = transition(Status(r["status"]), "answer", outcome)
@@ -400,6 +433,7 @@ def _apply(uow: UnitOfWork, me: dict[str, Any], e: Envelope, now: Any) -> str:
             },
             f"answered:{outcome.value}",
             now,
+            by=e.sender,
         )
         return f"answer recorded: {outcome.value}"
     raise RuleViolation(f"message type {e.type!r} is not known to this node")

@@ -118,7 +118,7 @@ trace_requests = sa.Table(
     sa.Column("status", sa.String(20), nullable=False, index=True),
     sa.Column("priority", sa.String(10), nullable=False),
     sa.Column("content", sa.Text, nullable=False),  # the request as sent (JSON)
-    sa.Column("weapon_id", sa.BigInteger),  # the recovered weapon's record, on the requester's side
+    sa.Column("weapon_id", sa.BigInteger),  # the record here: the weapon recovered, or the one answered from
     sa.Column("parent_id", sa.String(40)),  # the request this one follows on from, State to State
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("sent_at", UTCDateTime),

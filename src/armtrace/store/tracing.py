@@ -70,17 +70,30 @@ class Requests:
         ).scalar_one()
         return f"{prefix}{count + 1:06d}"
 
-    def add(self, values: dict[str, Any], act: str, at: datetime, detail: dict[str, Any] | None = None) -> None:
+    def add(
+        self,
+        values: dict[str, Any],
+        act: str,
+        at: datetime,
+        detail: dict[str, Any] | None = None,
+        by: str | None = None,
+    ) -> None:
         self.conn.execute(t.trace_requests.insert().values(**values))
-        self.act(values["id"], act, at, detail)
+        self.act(values["id"], act, at, detail, by)
         self.uow.note(Change(f"tracing:request:{act}", "trace_request", values["id"], None, _loggable(values)))
 
     def update(
-        self, request_id: str, values: dict[str, Any], act: str, at: datetime, detail: dict[str, Any] | None = None
+        self,
+        request_id: str,
+        values: dict[str, Any],
+        act: str,
+        at: datetime,
+        detail: dict[str, Any] | None = None,
+        by: str | None = None,
     ) -> None:
         before = self.get(request_id)
         self.conn.execute(t.trace_requests.update().where(t.trace_requests.c.id == request_id).values(**values))
-        self.act(request_id, act, at, detail)
+        self.act(request_id, act, at, detail, by)
         self.uow.note(
             Change(
                 f"tracing:request:{act}",
@@ -91,14 +104,33 @@ class Requests:
             )
         )
 
-    def act(self, request_id: str, act: str, at: datetime, detail: dict[str, Any] | None = None) -> None:
-        """Record one timed act in a request's life (drafted, sent, received, acknowledged, answered...)."""
+    def open_outgoing(self) -> list[dict[str, Any]]:
+        """Requests sent and still waiting for their acknowledgement or answer."""
+        c = t.trace_requests.c
+        rows = self.conn.execute(
+            sa.select(t.trace_requests)
+            .where(c.direction == "outgoing", c.status.in_(("sent", "acknowledged")))
+            .order_by(c.id)
+        )
+        return [dict(r._mapping) for r in rows]
+
+    def last_act(self, request_id: str, act: str) -> datetime | None:
+        e = t.trace_events.c
+        return self.conn.execute(
+            sa.select(sa.func.max(e.at)).where(e.request_id == request_id, e.act == act)
+        ).scalar_one_or_none()
+
+    def act(
+        self, request_id: str, act: str, at: datetime, detail: dict[str, Any] | None = None, by: str | None = None
+    ) -> None:
+        """Record one timed act in a request's life (drafted, sent, received, acknowledged, answered...);
+        `by` names the other node when the act is theirs, arriving in a message."""
         self.conn.execute(
             t.trace_events.insert().values(
                 request_id=request_id,
                 act=act,
                 at=at,
-                actor=self.uow.actor.id,
+                actor=by or self.uow.actor.id,
                 detail=None if detail is None else json.dumps(detail, sort_keys=True, ensure_ascii=False),
             )
         )
