@@ -3,7 +3,7 @@
 test:            ## the whole suite (SQLite, and PostgreSQL on 127.0.0.1:5432 when it answers)
 	pytest
 lint:            ## style, types and layer rules
-	ruff check . && ruff format --check src tests && mypy && lint-imports
+	ruff check . && ruff format --check src tests bench && mypy && lint-imports
 check: lint test ## what CI runs, apart from the schema checks (see .ci/run)
 demo:            ## a fresh demo registry in ./armtrace-demo.db
 	armtrace demo --force

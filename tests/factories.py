@@ -9,6 +9,7 @@ from armtrace.domain.lifecycle import EventFacts, EventType
 from armtrace.domain.markings import Location, Mark, MarkKind
 from armtrace.domain.registry import WeaponDescription
 from armtrace.services.intake import EventInput
+from armtrace.services.records import WeaponRecord
 from armtrace.services.registry import AddWeapon
 
 
@@ -89,3 +90,46 @@ def add_weapon(
             marks=({"kind": "import", "location": "receiver", "text": "KEN 10", "country": "KEN", "year": year},),
         ),
     )
+
+
+def fal(serial: str, *exported_to: str) -> WeaponRecord:
+    """An FN FAL made and marked in Belgium in 2009, then exported to each State named, in turn."""
+    made = EventInput(
+        "manufactured",
+        why="Manufacturing licence BE/WAL/2009/1",
+        occurred_at=when(2009, 3, 2),
+        country="BEL",
+        place="Herstal",
+        who="FN Herstal",
+        holder="FN Herstal",
+        marks=(
+            {
+                "kind": "manufacture",
+                "location": "receiver",
+                "text": f"FN {serial}",
+                "country": "BEL",
+                "year": 2009,
+                "manufacturer": "FN Herstal",
+                "serial": serial,
+            },
+        ),
+    )
+    events = tuple(
+        EventInput(
+            "exported",
+            why=f"Export licence EXP/{i}",
+            occurred_at=when(2011, 5, 1 + i),
+            country="BEL",
+            counterpart_country=to,
+        )
+        for i, to in enumerate(exported_to)
+    )
+    description = {
+        "category": "rifle",
+        "manufacturer": "FN Herstal",
+        "model": "FAL",
+        "calibre": "7.62x51 NATO",
+        "serial": serial,
+        "country_of_manufacture": "BEL",
+    }
+    return WeaponRecord(AddWeapon(description, made), events)

@@ -53,9 +53,11 @@ class Runtime:
             s.acknowledge_working_days, s.answer_days, s.urgent_acknowledge_working_days, s.urgent_answer_days
         )
 
-    def uow(self) -> UnitOfWork:
-        assert self.actor is not None
-        return UnitOfWork(self.engine, self.actor, self.clock)
+    def uow(self, actor: Actor | None = None) -> UnitOfWork:
+        """A unit of work acting as `actor` (an API caller), or as this runtime's own actor."""
+        who = actor or self.actor
+        assert who is not None
+        return UnitOfWork(self.engine, who, self.clock)
 
     def init_store(self) -> None:
         upgrade(self.engine)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///armtrace.db"
+DEVELOPMENT_SECRET = "development-only: set ARMTRACE_SECRET_KEY in production"
 
 
 class Settings(BaseSettings):
@@ -21,6 +22,14 @@ class Settings(BaseSettings):
     answer_days: int = Field(30, ge=1, description="days a requested State has to answer")
     urgent_acknowledge_working_days: int = Field(1, ge=1)
     urgent_answer_days: int = Field(7, ge=1)
+    secret_key: str = Field(DEVELOPMENT_SECRET, description="signs the pages' session cookies")
+    session_hours: int = Field(8, ge=1, le=24, description="how long a sign-in lasts")
+
+    @model_validator(mode="after")
+    def _no_default_secret_in_production(self) -> Settings:
+        if self.environment == "production" and (self.secret_key == DEVELOPMENT_SECRET or len(self.secret_key) < 32):
+            raise ValueError("ARMTRACE_SECRET_KEY must be set to a random value of 32+ characters in production")
+        return self
 
     @field_validator("database_url")
     @classmethod

@@ -16,57 +16,13 @@ from armtrace.domain.tracing import Markings
 from armtrace.queries.disclosure import draft_answer
 from armtrace.queries.tracing import list_requests, request_detail
 from armtrace.services import tracing as tr
-from armtrace.services.intake import EventInput
-from armtrace.services.records import WeaponRecord, load_records
-from armtrace.services.registry import AddWeapon
+from armtrace.services.records import load_records
 from armtrace.store import tables as t
 from armtrace.store.engine import make_engine
 from armtrace.store.migrate import upgrade
 from armtrace.store.uow import UnitOfWork
-from tests.factories import when
+from tests.factories import fal
 from tests.messages import deliver
-
-
-def fal(serial: str, *exported_to: str) -> WeaponRecord:
-    made = EventInput(
-        "manufactured",
-        why="Manufacturing licence BE/WAL/2009/1",
-        occurred_at=when(2009, 3, 2),
-        country="BEL",
-        place="Herstal",
-        who="FN Herstal",
-        holder="FN Herstal",
-        marks=(
-            {
-                "kind": "manufacture",
-                "location": "receiver",
-                "text": f"FN {serial}",
-                "country": "BEL",
-                "year": 2009,
-                "manufacturer": "FN Herstal",
-                "serial": serial,
-            },
-        ),
-    )
-    events = tuple(
-        EventInput(
-            "exported",
-            why=f"Export licence EXP/{i}",
-            occurred_at=when(2011, 5, 1 + i),
-            country="BEL",
-            counterpart_country=to,
-        )
-        for i, to in enumerate(exported_to)
-    )
-    description = {
-        "category": "rifle",
-        "manufacturer": "FN Herstal",
-        "model": "FAL",
-        "calibre": "7.62x51 NATO",
-        "serial": serial,
-        "country_of_manufacture": "BEL",
-    }
-    return WeaponRecord(AddWeapon(description, made), events)
 
 
 @dataclass

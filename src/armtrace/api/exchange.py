@@ -6,10 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, Body, Request
 
+from armtrace.api.errors import PROBLEMS
 from armtrace.runtime import Runtime
 from armtrace.services import tracing
 
-router = APIRouter(prefix="/exchange/v1", tags=["exchange"])
+router = APIRouter(prefix="/exchange/v1", tags=["exchange"], responses=PROBLEMS)
 
 
 @router.post("/envelopes", status_code=202, summary="Deliver a signed envelope to this node")

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
+from armtrace.cli.demo_serve import serve_world
 from armtrace.cli.demo_tracing import remove_sides, run_story, side_paths
 from armtrace.cli.output import console, runtime
 from armtrace.demo.recoveries import damage
@@ -36,6 +37,8 @@ def demo(
     weapons: Annotated[int, typer.Option(min=100, help="How many weapons")] = 5000,
     seed: Annotated[int, typer.Option(help="Same seed, same registry")] = 2005,
     force: Annotated[bool, typer.Option(help="Replace an existing demo file")] = False,
+    serve: Annotated[bool, typer.Option(help="Keep the three nodes up, with their pages, until Ctrl-C")] = False,
+    port: Annotated[int, typer.Option(help="With --serve: the first of three ports (BEL, KEN, UGA)")] = 8401,
 ) -> None:
     """Build a realistic national registry in a fresh SQLite file and show what to try."""
     path = path.expanduser().resolve()
@@ -85,7 +88,7 @@ def demo(
         flagged = list_weapons(conn, WeaponFilter(flagged=True), per_page=1).items
     _print_summary(s, report.ok, report.events)
     _recoveries(rt, seed)
-    run_story(rt, path, seed)
+    served = run_story(rt, path, seed, (port, port + 1, port + 2) if serve else None)
     example = flagged[0].id if flagged else 1
     console.print("\n[bold]Point the other commands at this registry:[/bold]")
     console.print(f"  export ARMTRACE_DATABASE_URL={url}")
@@ -103,6 +106,11 @@ def demo(
         "armtrace trace stats",
     ):
         console.print(f"  {line}")
+    if serve:
+        serve_world(served)
+        return
+    console.print("\n[bold]Click through the demo world[/bold] (pages for each node, demo sign-ins):")
+    console.print("  armtrace demo --serve --force")
 
 
 def _a_kenyan_answer(rt: Runtime) -> str:

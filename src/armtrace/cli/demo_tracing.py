@@ -65,8 +65,20 @@ def remove_sides(ken_path: Path) -> None:
     shutil.rmtree(keys, ignore_errors=True)
 
 
-def run_story(ken: Runtime, ken_path: Path, seed: int) -> None:
-    """Build Belgium's and Uganda's nodes beside Kenya's, serve all three, and trace three weapons."""
+@dataclass(frozen=True)
+class Served:
+    """A demo node as the story left it: enough to serve it again."""
+
+    node_id: str
+    role: str
+    url: str
+    port: int
+
+
+def run_story(ken: Runtime, ken_path: Path, seed: int, ports: tuple[int, int, int] | None = None) -> list[Served]:
+    """Build Belgium's and Uganda's nodes beside Kenya's, serve all three, and trace three weapons.
+
+    `ports` fixes the nodes' ports (BEL, KEN, UGA), as `demo --serve` does; by default any free ones."""
     bel_path, uga_path, keys = side_paths(ken_path)
     clock = FixedClock(ken.clock.now() - timedelta(days=40))
     with ken.engine.connect() as conn:
@@ -90,7 +102,7 @@ def run_story(ken: Runtime, ken_path: Path, seed: int) -> None:
     _load(nodes["UGA"].runtime, [s.record for s in seized])
     with nodes["UGA"].runtime.engine.connect() as conn:
         ids = sorted(w.id for w in list_weapons(conn, WeaponFilter(), per_page=10).items)
-    _identities(nodes, keys)
+    _identities(nodes, keys, ports or (free_port(), free_port(), free_port()))
     console.print("\n[bold]Three national nodes trace weapons seized in Uganda[/bold] [dim](synthetic cases)[/dim]")
     for n in nodes.values():
         assert n.server is not None
@@ -102,11 +114,11 @@ def run_story(ken: Runtime, ken_path: Path, seed: int) -> None:
         for n in nodes.values():
             if n.server:
                 n.server.stop()
-    console.print("\n[bold]Run a node yourself[/bold] (the others reach it at the address they hold):")
+    served = []
     for n in nodes.values():
         assert n.server is not None
-        url = n.runtime.settings.database_url
-        console.print(f"  armtrace --db {url} serve --port {n.server.port}", soft_wrap=True)
+        served.append(Served(n.node_id, n.role, n.runtime.settings.database_url, n.server.port))
+    return served
 
 
 def _story(
@@ -254,7 +266,7 @@ def _load(rt: Runtime, records: list) -> None:  # type: ignore[type-arg]
         raise RuleViolation(f"demo record {first.index} was refused: {first.detail}", problems=first.problems)
 
 
-def _identities(nodes: dict[str, Node], keys: Path) -> None:
+def _identities(nodes: dict[str, Node], keys: Path, ports: tuple[int, int, int]) -> None:
     """Each node gets its key and point of contact, trusts the other two, and starts serving."""
     public = {}
     for n in nodes.values():
@@ -263,7 +275,7 @@ def _identities(nodes: dict[str, Node], keys: Path) -> None:
             n.runtime.uow(),
             n.runtime.clock,
         )
-        n.server = BackgroundServer(n.runtime, free_port())
+        n.server = BackgroundServer(n.runtime, ports[len(public) - 1])
     for n in nodes.values():
         for other in nodes.values():
             if other is not n:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from armtrace.cli import demo, identify, importing, registry, retention, tracing
+from armtrace.cli import accounts, demo, identify, importing, registry, retention, tracing
 from armtrace.cli.output import ArmtraceGroup, console, errors, ready, runtime
 from armtrace.runtime import Runtime
 from armtrace.services.integrity import verify as verify_store
@@ -33,6 +33,8 @@ app.add_typer(tracing.peer, name="peer")
 app.add_typer(tracing.trace, name="trace")
 app.add_typer(tracing.outbox, name="outbox")
 app.command("serve")(tracing.serve)
+app.add_typer(accounts.user, name="user")
+app.add_typer(accounts.token, name="token")
 
 
 @app.callback()

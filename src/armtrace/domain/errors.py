@@ -9,6 +9,7 @@ answer it the same way (one table maps each class to an HTTP status and an exit 
     ├── RuleViolation     the input breaks a rule of the instruments or of the registry;
     │                     carries the rule ("ITI para 12") and the problems, all at once
     ├── NotPermitted      the actor may not do this
+    │   └── NotSignedIn   no valid credentials were given at all
     └── DeadlinePassed    too late (or too early) for this act
 
 A message says what was wrong, which rule says so, and what to do. Nothing below the
@@ -93,6 +94,11 @@ class NotPermitted(ArmtraceError):
     title = "Not permitted"
 
 
+class NotSignedIn(NotPermitted):
+    code = "not_signed_in"
+    title = "Sign-in required"
+
+
 class DeadlinePassed(ArmtraceError):
     code = "deadline_passed"
     title = "Outside the permitted time"
@@ -124,6 +130,7 @@ RESPONSES: dict[type[ArmtraceError], tuple[int, int]] = {
     NotFound: (404, 3),
     Conflict: (409, 4),
     RuleViolation: (422, 2),
+    NotSignedIn: (401, 5),
     NotPermitted: (403, 5),
     DeadlinePassed: (409, 6),
     ArmtraceError: (400, 1),

@@ -77,7 +77,7 @@ class Tabular:
         pending: list[int] = []
         with open(self.path, encoding=self.encoding, newline="") as f:
             reader = csv.reader(f, delimiter=self.delimiter)
-            for number, cells in enumerate(reader, start=1):
+            for number, cells in enumerate(_checked(reader, self.path), start=1):
                 if number <= self.header_line or not any(c.strip() for c in cells):
                     continue
                 if len([c for c in cells if c.strip()]) < 2 or len(cells) < width // 2:
@@ -96,6 +96,18 @@ class Tabular:
         return out
 
 
+def _checked(reader: Iterator[list[str]], path: Path) -> Iterator[list[str]]:
+    """The reader's records; a break in the file's structure is refused with its line, not a crash."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        line = getattr(reader, "line_num", "?")
+        raise RuleViolation(
+            f"{path.name} is not readable as delimited text at line {line}: {exc}",
+            hint="check the file's line endings and quotes there, or export it again from its source",
+        ) from None
+
+
 def _find_header(sample: list[list[str]], mapping: Mapping) -> int | None:
     wanted = {fold(c) for c in mapping.columns.values()}
     for i, row in enumerate(sample):
@@ -110,7 +122,7 @@ def _find_header(sample: list[list[str]], mapping: Mapping) -> int | None:
 def _sample(path: Path, encoding: str, delimiter: str) -> list[list[str]]:
     with open(path, encoding=encoding, newline="") as f:
         text = "".join(line for _, line in zip(range(HEADER_SEARCH_ROWS), f, strict=False))
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    return list(_checked(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), path))
 
 
 def open_tabular(path: Path, mapping: Mapping, *, encoding: str | None = None, delimiter: str | None = None) -> Tabular:

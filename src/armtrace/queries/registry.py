@@ -121,7 +121,7 @@ class WeaponDetail:
     business: str | None = None
 
 
-def _summary(p: dict[str, Any]) -> str:
+def _summary(p: dict[str, Any], holders: bool = True) -> str:
     kind = p["type"]
     parts = []
     if kind == "exported":
@@ -133,19 +133,21 @@ def _summary(p: dict[str, Any]) -> str:
     if p.get("facility"):
         parts.append(f"facility {p['facility']}")
     if p.get("holder"):
-        parts.append(f"holder {p['holder']}")
+        parts.append(f"holder {p['holder']}" if holders else "holder (withheld)")
     if p.get("who"):
         parts.append(f"by {p['who']}")
     for m in p.get("marks", []):
         parts.append(f"{m['kind']} mark '{m.get('text', '')}' on {m['location']}")
     if kind == "correction":
         parts.append(("voids" if p.get("void") else "restates") + f" event #{p['corrects']}")
-        if p.get("changes"):
-            parts.append(json.dumps(p["changes"], ensure_ascii=False, sort_keys=True))
+        changes = {k: (v if holders or k != "holder" else "(withheld)") for k, v in (p.get("changes") or {}).items()}
+        if changes:
+            parts.append(json.dumps(changes, ensure_ascii=False, sort_keys=True))
     return "; ".join(parts)
 
 
-def weapon_detail(conn: sa.Connection, weapon_id: int) -> WeaponDetail:
+def weapon_detail(conn: sa.Connection, weapon_id: int, holders: bool = True) -> WeaponDetail:
+    """A weapon, its marks, its timeline and its ITI marking check; holders' names withheld if not `holders`."""
     row = conn.execute(sa.select(t.weapons).where(t.weapons.c.id == weapon_id)).one_or_none()
     if row is None:
         raise NotFound(f"there is no weapon #{weapon_id}", hint="find it with 'armtrace weapon list'")
@@ -166,7 +168,7 @@ def weapon_detail(conn: sa.Connection, weapon_id: int) -> WeaponDetail:
             e.occurred_at,
             e.recorded_at,
             e.recorded_by,
-            _summary(p),
+            _summary(p, holders),
             str(p.get("why", "")),
             e.corrects,
             corrected_by.get(e.seq, []),
@@ -184,7 +186,10 @@ def weapon_detail(conn: sa.Connection, weapon_id: int) -> WeaponDetail:
     business = None
     if row.business_id is not None:
         business = conn.execute(sa.select(t.businesses.c.name).where(t.businesses.c.id == row.business_id)).scalar()
-    return WeaponDetail(dict(row._mapping), marks, timeline, gaps, business)
+    weapon = dict(row._mapping)
+    if not holders:
+        weapon["holder"] = None
+    return WeaponDetail(weapon, marks, timeline, gaps, business)
 
 
 @dataclass

@@ -28,12 +28,16 @@ class RequestRow:
     overdue: str | None  # what is awaited past its deadline: acknowledgement or answer
 
 
-def list_requests(conn: sa.Connection, now: datetime, only_overdue: bool = False, limit: int = 200) -> list[RequestRow]:
+def list_requests(
+    conn: sa.Connection, now: datetime, only_overdue: bool = False, limit: int = 200, offset: int = 0
+) -> list[RequestRow]:
     """Requests sent and received, newest first, each flagged with what is overdue, if anything."""
     r = t.trace_requests.c
     query = sa.select(t.trace_requests).order_by(r.created_at.desc(), r.id.desc())
-    if only_overdue:
+    if only_overdue:  # deadlines are compared in Python: the open requests are few
         query = query.where(r.status.in_(("sent", "acknowledged")))
+    else:
+        query = query.limit(limit).offset(offset)
     rows = [
         RequestRow(
             x.id,
@@ -45,9 +49,13 @@ def list_requests(conn: sa.Connection, now: datetime, only_overdue: bool = False
             x.answer_by,
             overdue(Status(x.status), x.acknowledge_by, x.answer_by, now),
         )
-        for x in conn.execute(query if only_overdue else query.limit(limit))
+        for x in conn.execute(query)
     ]
-    return [x for x in rows if x.overdue][:limit] if only_overdue else rows
+    return [x for x in rows if x.overdue][offset : offset + limit] if only_overdue else rows
+
+
+def count_requests(conn: sa.Connection) -> int:
+    return int(conn.execute(sa.select(sa.func.count()).select_from(t.trace_requests)).scalar_one())
 
 
 @dataclass(frozen=True)
@@ -185,3 +193,9 @@ def exchanged(conn: sa.Connection) -> tuple[int, int, int]:
     pending = conn.execute(sa.select(sa.func.count()).where(o.delivered_at.is_(None))).scalar_one()
     received = conn.execute(sa.select(sa.func.count()).select_from(t.inbox)).scalar_one()
     return delivered, pending, received
+
+
+def peers(conn: sa.Connection) -> list[tuple[str, str | None]]:
+    """The nodes this one may ask: (node id, country)."""
+    p = t.peers.c
+    return [(r.node_id, r.country) for r in conn.execute(sa.select(p.node_id, p.country).order_by(p.node_id))]

@@ -36,6 +36,7 @@ from armtrace.domain.tracing import (
     transition,
 )
 from armtrace.exchange.envelope import Envelope, check, create_key, load_key, new_envelope, public_key, public_text
+from armtrace.reference.manufacturers import manufacturers
 from armtrace.services.intake import country
 from armtrace.store.uow import UnitOfWork
 
@@ -186,7 +187,7 @@ def draft_request(cmd: DraftRequest, uow: UnitOfWork, clock: Clock) -> str:
     now = clock.now()
     with uow:
         me = _me(uow)
-        requested = cmd.requested or _peer_for(uow, state_to_ask(content.markings))
+        requested = cmd.requested or _peer_for(uow, state_to_ask(content.markings) or _maker_country(content.markings))
         if uow.nodes.peer(requested) is None:
             raise NotFound(f"{requested!r} is not a known peer", hint="add it with 'armtrace peer add'")
         reference = uow.requests.next_reference(me["node_id"], now.year)
@@ -461,6 +462,12 @@ def _peer_for(uow: UnitOfWork, country_code: str | None) -> str:
         f"no peer node is known for {country_code}",
         hint="add that State's node with 'armtrace peer add', or name another peer",
     )
+
+
+def _maker_country(m: Markings) -> str | None:
+    """The country of a manufacturer the reference knows, when the marks name no country."""
+    match = manufacturers().resolve(m.manufacturer) if m.manufacturer else None
+    return match.manufacturer.country if match else None
 
 
 def _request(uow: UnitOfWork, request_id: str, direction: str | None = None) -> dict[str, Any]:

@@ -66,20 +66,33 @@ weapons = sa.Table(
     sa.Column("retain_until", sa.Date, nullable=False),
     sa.Column("business_id", sa.BigInteger, sa.ForeignKey("businesses.id"), index=True),
     sa.UniqueConstraint("manufacturer_key", "model_key", "serial_key", name="uq_weapons_identity"),
-    # Prefix search: PostgreSQL needs the pattern operator class whatever the database's collation.
-    sa.Index("ix_weapons_serial_fold", "serial_fold", postgresql_ops={"serial_fold": "text_pattern_ops"}),
-    sa.Index("ix_weapons_serial_rev", "serial_rev", postgresql_ops={"serial_rev": "text_pattern_ops"}),
+    # Prefix search: PostgreSQL needs the pattern operator class whatever the database's collation,
+    # and the columns identification reads INCLUDEd, for index-only scans (migration 0004).
+    sa.Index(
+        "ix_weapons_serial_fold",
+        "serial_fold",
+        postgresql_ops={"serial_fold": "text_pattern_ops"},
+        postgresql_include=["manufacturer_id", "id"],
+    ),
+    sa.Index(
+        "ix_weapons_serial_rev",
+        "serial_rev",
+        postgresql_ops={"serial_rev": "text_pattern_ops"},
+        postgresql_include=["serial_fold", "manufacturer_id", "id"],
+    ),
     sa.Index(
         "ix_weapons_maker_serial_fold",
         "manufacturer_id",
         "serial_fold",
         postgresql_ops={"serial_fold": "text_pattern_ops"},
+        postgresql_include=["id"],
     ),
     sa.Index(
         "ix_weapons_maker_serial_rev",
         "manufacturer_id",
         "serial_rev",
         postgresql_ops={"serial_rev": "text_pattern_ops"},
+        postgresql_include=["serial_fold", "id"],
     ),
 )
 
@@ -271,4 +284,42 @@ change_log = sa.Table(
     sa.Column("after", sa.Text),
     sa.Column("reason", sa.Text),
     sa.Index("ix_change_log_object", "object_type", "object_id"),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("username", sa.String(80), nullable=False, unique=True),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("password_hash", sa.String(200), nullable=False),  # argon2id
+    sa.Column("roles", sa.String(300), nullable=False),  # comma-separated role names
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("failures", sa.Integer, nullable=False),  # failed sign-ins in a row
+    sa.Column("last_failure_at", UTCDateTime),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("user_id", sa.BigInteger, sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("name", sa.String(120), nullable=False),  # what system uses it
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),  # sha256 of a 256-bit random token
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("revoked_at", UTCDateTime),
+    sa.Column("last_used_at", UTCDateTime),
+)
+
+access_log = sa.Table(
+    "access_log",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("at", UTCDateTime, nullable=False, index=True),
+    sa.Column("actor", sa.String(120), nullable=False),
+    sa.Column("action", sa.String(80), nullable=False),  # e.g. identify:search, registry:holders:read
+    sa.Column("object", sa.String(120)),
+    sa.Column("query", sa.Text),  # what was asked, as JSON
 )

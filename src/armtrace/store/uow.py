@@ -37,6 +37,7 @@ class UnitOfWork:
         self._conn: sa.Connection | None = None
 
     def __enter__(self) -> UnitOfWork:
+        from armtrace.store.accounts import Accounts
         from armtrace.store.chain import EventLog
         from armtrace.store.registry import Businesses, Weapons
         from armtrace.store.tracing import Inbox, Nodes, Outbox, Requests
@@ -51,6 +52,7 @@ class UnitOfWork:
         self.requests = Requests(self._conn, self)
         self.outbox = Outbox(self._conn)
         self.inbox = Inbox(self._conn)
+        self.accounts = Accounts(self._conn, self)
         return self
 
     @property

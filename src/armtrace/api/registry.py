@@ -1,0 +1,172 @@
+"""/api/v1 for the registry: weapons, their lifecycle events, imports, and the integrity check."""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, UploadFile
+from pydantic import BaseModel, ConfigDict, Field
+
+from armtrace.api.auth import allow, runtime_of
+from armtrace.api.errors import PROBLEMS
+from armtrace.api.params import PageNumber, PerPage, RecordId
+from armtrace.domain.accounts import Principal
+from armtrace.queries.registry import WeaponFilter, list_weapons, weapon_detail
+from armtrace.services import accounts
+from armtrace.services.importing import ImportFile, import_file
+from armtrace.services.intake import EventInput
+from armtrace.services.integrity import verify
+from armtrace.services.registry import AddWeapon, Recorded, RecordEvent, add_weapon, record_event
+
+router = APIRouter(prefix="/api/v1", tags=["registry"], responses=PROBLEMS)
+Strict = ConfigDict(extra="forbid")
+
+
+class MarkIn(BaseModel):
+    model_config = Strict
+    kind: str = Field(description="manufacture, import, state, assigned, confiscation, deactivation, secondary")
+    location: str = Field(description="frame, receiver, barrel, slide, ...")
+    text: str = ""
+    country: str | None = None
+    year: int | None = None
+    manufacturer: str | None = None
+    serial: str | None = None
+
+
+class EventIn(BaseModel):
+    model_config = Strict
+    type: str = Field(description="manufactured, imported, transferred, stock_in, lost, stolen, ...")
+    why: str = Field(description="The legal authority or document: licence, order, report number")
+    occurred_at: datetime | None = Field(None, description="When it happened, with its time zone (default now)")
+    country: str | None = None
+    place: str | None = None
+    who: str | None = None
+    holder: str | None = None
+    counterpart_country: str | None = None
+    facility: str | None = None
+    marks: list[MarkIn] = []
+    state_to_civilian: bool = False
+    note: str | None = None
+
+    def command(self) -> EventInput:
+        values = self.model_dump(exclude={"marks"})
+        return EventInput(**values, marks=tuple(m.model_dump(exclude_none=True) for m in self.marks))
+
+
+class DescriptionIn(BaseModel):
+    model_config = Strict
+    category: str
+    manufacturer: str | None = None
+    model: str | None = None
+    serial: str | None = None
+    calibre: str | None = None
+    year_of_manufacture: int | None = None
+    country_of_manufacture: str | None = None
+    marking_condition: str | None = None
+    origin: str | None = None
+
+
+class WeaponIn(BaseModel):
+    model_config = Strict
+    description: DescriptionIn
+    first_event: EventIn
+    allow_unlisted_manufacturer: bool = False
+
+
+class RecordedOut(BaseModel):
+    weapon_id: int
+    seq: int
+    status: str
+    notes: list[str] = []
+
+
+def _recorded(r: Recorded) -> RecordedOut:
+    return RecordedOut(weapon_id=r.weapon_id, seq=r.seq, status=r.state.status.value, notes=list(r.notes))
+
+
+@router.get("/weapons", summary="Find weapons; holders' names only for roles that may read them")
+def weapons(
+    request: Request,
+    who: Annotated[Principal, Depends(allow("registry.read"))],
+    serial: Annotated[str | None, Query(description="A prefix of the serial")] = None,
+    manufacturer: Annotated[str | None, Query(description="A reference id, e.g. fn-herstal")] = None,
+    status: str | None = None,
+    category: str | None = None,
+    flagged: bool | None = None,
+    page: PageNumber = 1,
+    per_page: PerPage = 50,
+) -> dict[str, Any]:
+    rt = runtime_of(request)
+    f = WeaponFilter(serial, manufacturer, status, category, flagged)
+    with rt.engine.connect() as conn:
+        found = list_weapons(conn, f, page, per_page)
+    holders = who.may("registry.read_holders")
+    query = {k: v for k, v in dataclasses.asdict(f).items() if v is not None}
+    action = "registry:weapons:search" + (":holders" if holders else "")
+    accounts.record_access(who.actor, action, None, {**query, "page": page}, rt.uow(who.actor), rt.clock)
+    items = [{**dataclasses.asdict(w), **({} if holders else {"holder": None})} for w in found.items]
+    return {"items": items, "total": found.total, "page": found.page, "per_page": found.per_page}
+
+
+@router.get("/weapons/{weapon_id}", summary="A weapon: identity, marks, ITI marking check and timeline")
+def weapon(
+    request: Request, weapon_id: RecordId, who: Annotated[Principal, Depends(allow("registry.read"))]
+) -> dict[str, Any]:
+    rt = runtime_of(request)
+    holders = who.may("registry.read_holders")
+    with rt.engine.connect() as conn:
+        d = weapon_detail(conn, weapon_id, holders=holders)
+    if holders:
+        accounts.record_access(
+            who.actor, "registry:holders:read", f"weapon:{weapon_id}", None, rt.uow(who.actor), rt.clock
+        )
+    return dataclasses.asdict(d)
+
+
+@router.post("/weapons", status_code=201, summary="Record a weapon and the event that brings it into the registry")
+def add(request: Request, body: WeaponIn, who: Annotated[Principal, Depends(allow("registry.record"))]) -> RecordedOut:
+    rt = runtime_of(request)
+    description = body.description.model_dump(exclude_none=True)
+    cmd = AddWeapon(description, body.first_event.command(), body.allow_unlisted_manufacturer)
+    return _recorded(add_weapon(cmd, rt.uow(who.actor), rt.clock, rt.policy))
+
+
+@router.post("/weapons/{weapon_id}/events", status_code=201, summary="Record one event in a weapon's life")
+def add_event(
+    request: Request, weapon_id: RecordId, body: EventIn, who: Annotated[Principal, Depends(allow("registry.record"))]
+) -> RecordedOut:
+    rt = runtime_of(request)
+    return _recorded(record_event(RecordEvent(weapon_id, body.command()), rt.uow(who.actor), rt.clock, rt.policy))
+
+
+@router.post("/imports", summary="Import a CSV, JSON Lines or EPCIS 2.0 file; rejected rows are listed")
+def import_records(
+    request: Request, file: UploadFile, who: Annotated[Principal, Depends(allow("registry.import"))]
+) -> dict[str, Any]:
+    rt = runtime_of(request)
+    suffix = Path(file.filename or "upload.csv").suffix or ".csv"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(file.file.read())
+        report = import_file(ImportFile(path, workers=1), lambda: rt.uow(who.actor), rt.clock, rt.policy)
+        rejects = path.with_name(path.name + ".rejects.csv")
+        rejected_rows = rejects.read_text(encoding="utf-8").splitlines()[1:201] if rejects.exists() else []
+    return {
+        "read": report.read,
+        "imported": report.imported,
+        "duplicates": report.duplicates,
+        "rejected": report.rejected,
+        "rejected_rows": rejected_rows,
+        "sha256": report.sha256,
+    }
+
+
+@router.get("/verify", summary="Recompute the hash chain and every weapon's projection")
+def verify_store(request: Request, who: Annotated[Principal, Depends(allow("registry.verify"))]) -> dict[str, Any]:
+    rt = runtime_of(request)
+    report = verify(rt.engine, rt.policy)
+    return {"ok": report.ok, **{k: v for k, v in dataclasses.asdict(report).items() if k != "ok"}}

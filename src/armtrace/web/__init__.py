@@ -1,0 +1,1 @@
+"""The pages for people: server-rendered templates (Jinja2), HTMX for interaction, gettext for languages."""

@@ -1,0 +1,199 @@
+"""The HTTP API through an HTTP client: the permission table walked role by role, problem+json for bad
+input, holders' names withheld from roles that may not read them, and every search in the access log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from armtrace.api.app import create_app
+from armtrace.domain.accounts import PERMISSIONS, Role
+from armtrace.domain.actors import Actor
+from armtrace.domain.tracing import Markings
+from armtrace.runtime import Runtime
+from armtrace.services import accounts
+from armtrace.services import tracing as tr
+from armtrace.services.registry import add_weapon
+from armtrace.settings import Settings
+from armtrace.store import tables as t
+from tests.factories import add_weapon as weapon_cmd
+
+PASSWORD = "a long enough passphrase"
+
+
+@dataclass
+class Api:
+    client: TestClient
+    tokens: dict[Role, str]
+    rt: Runtime
+    spare_token: int  # one that may be revoked
+
+    def as_(self, role: Role) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[role]}"}
+
+
+@pytest.fixture
+def api(store_url: str, clock, tmp_path: Path) -> Iterator[Api]:  # type: ignore[no-untyped-def]
+    rt = Runtime(Settings(database_url=store_url), clock=clock, actor=Actor("setup", "Setup"))
+    tokens = {}
+    for role in Role:
+        accounts.add_user(accounts.AddUser(role.value, role.value.title(), PASSWORD, (role.value,)), rt.uow(), clock)
+        tokens[role] = accounts.create_token(accounts.CreateToken(role.value, "tests"), rt.uow(), clock)[1]
+    spare, _ = accounts.create_token(accounts.CreateToken("analyst", "spare"), rt.uow(), clock)
+    add_weapon(weapon_cmd("AK123456"), rt.uow(), clock)
+    tr.init_node(tr.InitNode("KEN-NFP", "KEN", tmp_path / "ken.pem", "Kenya NFP"), rt.uow(), clock)
+    tr.add_peer(tr.AddPeer("RUS-NFP", "state", "http://127.0.0.1:9", "A" * 43 + "=", "RUS"), rt.uow(), clock)
+    with TestClient(create_app(rt)) as client:
+        yield Api(client, tokens, rt, spare)
+    rt.engine.dispose()
+
+
+REQUEST = {
+    "bases": ["a"],
+    "legal_justification": "Firearms Act s.4",
+    "circumstances": "seized near Garissa",
+    "markings": {"manufacturer": "Kalashnikov Concern", "serial": "AK123456", "country_of_manufacture": "RUS"},
+    "category": "assault_rifle",
+    "calibre": "7.62x39",
+    "intended_use": "criminal investigation",
+}
+EVENT = {"type": "transferred", "why": "Firearm certificate FC/1", "country": "KEN", "holder": "Unit 4"}
+WEAPON = {
+    "description": {"category": "rifle", "manufacturer": "FN Herstal", "model": "FAL", "serial": "99{n}"},
+    "first_event": {"type": "imported", "why": "Import permit IP/9", "country": "KEN", "holder": "MoD"},
+}
+# Every /api/v1 route, the permission it needs, and a request that is valid apart from who sends it.
+ENDPOINTS = [
+    ("GET", "/api/v1/weapons", "registry.read", None),
+    ("GET", "/api/v1/weapons/{weapon_id}", "registry.read", None),
+    ("POST", "/api/v1/weapons", "registry.record", WEAPON),
+    ("POST", "/api/v1/weapons/{weapon_id}/events", "registry.record", EVENT),
+    ("POST", "/api/v1/imports", "registry.import", "file"),
+    ("GET", "/api/v1/verify", "registry.verify", None),
+    ("POST", "/api/v1/identify", "identify.search", {"serial": "AK12345?"}),
+    ("GET", "/api/v1/trace/requests", "tracing.read", None),
+    ("GET", "/api/v1/trace/requests/{request_id}", "tracing.read", None),
+    ("POST", "/api/v1/trace/requests", "tracing.act", REQUEST),
+    ("POST", "/api/v1/trace/requests/{request_id}/send", "tracing.act", None),
+    ("POST", "/api/v1/trace/requests/{request_id}/acknowledge", "tracing.act", None),
+    ("GET", "/api/v1/trace/requests/{request_id}/draft-answer", "tracing.act", None),
+    ("POST", "/api/v1/trace/requests/{request_id}/answer", "tracing.act", {"outcome": "refused"}),
+    ("POST", "/api/v1/trace/requests/{request_id}/follow", "tracing.act", None),
+    ("GET", "/api/v1/trace/statistics", "tracing.statistics", None),
+    ("GET", "/api/v1/users", "accounts.manage", None),
+    ("POST", "/api/v1/users", "accounts.manage", {"username": "u{n}", "name": "U", "password": PASSWORD,
+                                                 "roles": ["analyst"]}),
+    ("POST", "/api/v1/tokens", "accounts.manage", {"username": "analyst", "name": "sys"}),
+    ("DELETE", "/api/v1/tokens/{token_id}", "accounts.manage", None),
+    ("GET", "/api/v1/access-log", "accounts.audit", None),
+]  # fmt: skip
+
+
+def test_the_endpoint_table_covers_every_api_route_and_every_permission(api: Api) -> None:
+    paths = api.client.get("/openapi.json").json()["paths"]
+    routes = {
+        (method.upper(), path)
+        for path, operations in paths.items()
+        if path.startswith("/api/v1/") and path != "/api/v1/me"
+        for method in operations
+    }
+    assert routes == {(m, p) for m, p, _, _ in ENDPOINTS}
+    # registry.read_holders guards data, not a route: the next test walks it on a weapon's page
+    assert {perm for _, _, perm, _ in ENDPOINTS} | {"registry.read_holders"} == set(PERMISSIONS)
+
+
+def test_every_role_gets_exactly_what_the_permission_table_lists(api: Api) -> None:
+    n = 0
+    for role in Role:
+        for method, path, permission, body in ENDPOINTS:
+            n += 1
+            url = path.format(weapon_id=1, request_id="KEN-NFP-2026-000001", token_id=api.spare_token)
+            if body == "file":
+                kwargs: dict[str, object] = {"files": {"file": ("r.csv", f"Serial,Make,Type\nZ{n},Glock,pistol\n")}}
+            elif body is not None:
+                text = repr(body).replace("{n}", str(n))
+                kwargs = {"json": eval(text)}
+            else:
+                kwargs = {}
+            response = api.client.request(method, url, headers=api.as_(role), **kwargs)
+            allowed = role in PERMISSIONS[permission]
+            if allowed:
+                assert response.status_code not in (401, 403), (role, method, path, response.text)
+            else:
+                assert response.status_code == 403, (role, method, path, response.status_code)
+                assert response.json()["rule"] == "armtrace permission table"
+        holder = api.client.get("/api/v1/weapons/1", headers=api.as_(role)).json()["weapon"]["holder"]
+        assert (holder is not None) is (role in PERMISSIONS["registry.read_holders"]), role
+
+
+def test_without_credentials_the_api_answers_401_as_problem_json(api: Api) -> None:
+    response = api.client.get("/api/v1/weapons")
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "Bearer" in response.json()["hint"]
+    assert api.client.get("/api/v1/weapons", headers={"Authorization": "Bearer armtrace_nope"}).status_code == 401
+
+
+def test_unknown_fields_and_wrong_types_are_refused_with_every_problem_listed(api: Api) -> None:
+    body = {**REQUEST, "colour": "black", "bases": "a", "markings": {"serial": 7}}
+    response = api.client.post("/api/v1/trace/requests", json=body, headers=api.as_(Role.TRACING_OFFICER))
+    assert response.status_code == 422 and response.headers["content-type"] == "application/problem+json"
+    fields = {p["field"] for p in response.json()["problems"]}
+    assert {"colour", "bases", "markings.serial"} <= fields
+
+
+def test_an_analyst_sees_weapons_without_holders_and_a_clerks_reads_are_logged(api: Api) -> None:
+    analyst = api.client.get("/api/v1/weapons/1", headers=api.as_(Role.ANALYST)).json()
+    clerk = api.client.get("/api/v1/weapons/1", headers=api.as_(Role.REGISTRY_CLERK)).json()
+    assert analyst["weapon"]["holder"] is None and "holder (withheld)" in analyst["timeline"][0]["summary"]
+    assert clerk["weapon"]["holder"] == "Kenya Police Service"
+    api.client.post("/api/v1/identify", json={"serial": "AK12345?"}, headers=api.as_(Role.TRACING_OFFICER))
+    log = api.client.get("/api/v1/access-log", headers=api.as_(Role.AUDITOR)).json()["items"]
+    assert [(x["actor"], x["action"], x["object"]) for x in log[:2]] == [
+        ("tracing_officer", "identify:search", None),
+        ("registry_clerk", "registry:holders:read", "weapon:1"),
+    ]
+    assert log[0]["query"] == {"serial": "AK12345?", "limit": 10}
+
+
+def test_a_weapon_recorded_through_the_api_names_its_caller_in_the_change_log(api: Api) -> None:
+    body = {**WEAPON, "description": {**WEAPON["description"], "serial": "9911"}}  # type: ignore[dict-item]
+    response = api.client.post("/api/v1/weapons", json=body, headers=api.as_(Role.REGISTRY_CLERK))
+    assert response.status_code == 201, response.text
+    with api.rt.engine.connect() as conn:
+        actor = conn.execute(sa.select(t.change_log.c.actor).order_by(t.change_log.c.id.desc()).limit(1)).scalar_one()
+    assert actor == "registry_clerk"
+
+
+def test_a_revoked_token_stops_working_at_once(api: Api) -> None:
+    created = api.client.post(
+        "/api/v1/tokens", json={"username": "analyst", "name": "sys"}, headers=api.as_(Role.ADMIN)
+    ).json()
+    mine = {"Authorization": f"Bearer {created['secret']}"}
+    assert api.client.get("/api/v1/me", headers=mine).json()["roles"] == ["analyst"]
+    assert api.client.delete(f"/api/v1/tokens/{created['id']}", headers=api.as_(Role.ADMIN)).status_code == 204
+    assert api.client.get("/api/v1/me", headers=mine).status_code == 401
+
+
+def test_a_tracing_officer_drafts_and_sends_a_request_through_the_api(api: Api) -> None:
+    officer = api.as_(Role.TRACING_OFFICER)
+    ref = api.client.post("/api/v1/trace/requests", json=REQUEST, headers=officer).json()["id"]
+    assert api.client.post(f"/api/v1/trace/requests/{ref}/send", headers=officer).status_code == 200
+    listed = api.client.get("/api/v1/trace/requests", headers=officer).json()
+    assert listed["total"] == 1 and listed["items"][0]["status"] == "sent"
+    incomplete = {**REQUEST, "intended_use": "", "markings": Markings(None, None).__dict__}
+    refused = api.client.post("/api/v1/trace/requests", json=incomplete, headers=officer)
+    assert refused.status_code == 422
+    assert {p["field"] for p in refused.json()["problems"]} >= {"intended_use", "markings.serial"}
+
+
+def test_problem_titles_follow_the_callers_language(api: Api) -> None:
+    french = api.client.get("/api/v1/weapons/999", headers={**api.as_(Role.AUDITOR), "Accept-Language": "fr-FR"})
+    english = api.client.get("/api/v1/weapons/999", headers=api.as_(Role.AUDITOR))
+    assert french.status_code == english.status_code == 404
+    assert english.json()["title"] == "Not found" and french.json()["title"] not in ("", "Not found")

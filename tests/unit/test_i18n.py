@@ -1,0 +1,61 @@
+"""The pages' languages: French and Arabic translate every message the sources use; English words every
+stored code; placeholders survive translation; Arabic lays out right to left."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from armtrace.web import i18n
+from armtrace.web.vocabulary import WORDS
+
+WEB = Path(__file__).parents[2] / "src" / "armtrace" / "web"
+METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
+OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def used() -> set[str]:
+    """Every message the pages' sources pass to gettext, found as `pybabel extract` finds them."""
+    return {m[2] for m in extract_from_dir(str(WEB), METHODS, options_map=OPTIONS) if isinstance(m[2], str)}
+
+
+def catalogue(lang: str):  # type: ignore[no-untyped-def]
+    with open(WEB / "locales" / lang / "LC_MESSAGES" / "messages.po", encoding="utf-8") as f:
+        return read_po(f, locale=lang)
+
+
+def test_the_template_of_messages_is_up_to_date_with_the_sources() -> None:
+    with open(WEB / "locales" / "messages.pot", encoding="utf-8") as f:
+        template = {m.id for m in read_po(f) if m.id}
+    assert template == used(), "run: pybabel extract -F babel.cfg -o src/armtrace/web/locales/messages.pot ."
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_every_message_of_the_pages_is_translated(lang: str) -> None:
+    c = catalogue(lang)
+    translated = {m.id: m.string for m in c if m.id and m.string and not m.fuzzy}
+    missing = sorted(used() - set(translated))
+    assert not missing, f"{lang} lacks {len(missing)} messages, e.g. {missing[:5]}"
+    for msgid, text in translated.items():
+        assert set(PLACEHOLDER.findall(str(msgid))) == set(PLACEHOLDER.findall(str(text))), msgid
+
+
+def test_english_gives_wording_to_every_stored_code() -> None:
+    words = {m.id: m.string for m in catalogue("en") if m.id}
+    codes = [code for key, code in WORDS.items() if not re.fullmatch(r"e\d", key)]  # e1..e7: error titles
+    assert all(words.get(code) for code in codes), [c for c in codes if not words.get(c)]
+    assert i18n.gettext("en", "in_stock") == "in stock"
+
+
+def test_the_language_comes_from_the_address_then_the_cookie_then_the_browser() -> None:
+    assert i18n.choose("ar", "fr", "en-GB") == "ar"
+    assert i18n.choose(None, "fr", "en-GB") == "fr"
+    assert i18n.choose(None, None, "fr-CI,fr;q=0.9,en;q=0.8") == "fr"
+    assert i18n.choose("xx", None, "sw-KE") == "en"
+    assert (i18n.direction("ar"), i18n.direction("fr")) == ("rtl", "ltr")
+    assert i18n.gettext("fr", "Requests to answer") != "Requests to answer"
