@@ -73,6 +73,12 @@ ENDPOINTS = [
     ("GET", "/api/v1/weapons/{weapon_id}", "registry.read", None),
     ("POST", "/api/v1/weapons", "registry.record", WEAPON),
     ("POST", "/api/v1/weapons/{weapon_id}/events", "registry.record", EVENT),
+    ("POST", "/api/v1/weapons/{weapon_id}/corrections", "registry.record",
+     {"corrects": 1, "why": "place mistyped", "changes": {"place": "Nakuru"}}),
+    ("POST", "/api/v1/retention/purge", "registry.purge", {"weapon_ids": [1], "why": "Board decision 12"}),
+    ("GET", "/api/v1/approvals", "approvals.decide", None),
+    ("POST", "/api/v1/approvals/{approval_id}/approve", "approvals.decide", None),
+    ("POST", "/api/v1/approvals/{approval_id}/reject", "approvals.decide", {"note": "no document"}),
     ("POST", "/api/v1/imports", "registry.import", "file"),
     ("GET", "/api/v1/verify", "registry.verify", None),
     ("POST", "/api/v1/identify", "identify.search", {"serial": "AK12345?"}),
@@ -112,7 +118,9 @@ def test_every_role_gets_exactly_what_the_permission_table_lists(api: Api) -> No
     for role in Role:
         for method, path, permission, body in ENDPOINTS:
             n += 1
-            url = path.format(weapon_id=1, request_id="KEN-NFP-2026-000001", token_id=api.spare_token)
+            url = path.format(
+                weapon_id=1, request_id="KEN-NFP-2026-000001", token_id=api.spare_token, approval_id=999_999
+            )
             if body == "file":
                 kwargs: dict[str, object] = {"files": {"file": ("r.csv", f"Serial,Make,Type\nZ{n},Glock,pistol\n")}}
             elif body is not None:
@@ -197,3 +205,34 @@ def test_problem_titles_follow_the_callers_language(api: Api) -> None:
     english = api.client.get("/api/v1/weapons/999", headers=api.as_(Role.AUDITOR))
     assert french.status_code == english.status_code == 404
     assert english.json()["title"] == "Not found" and french.json()["title"] not in ("", "Not found")
+
+
+def test_an_answer_that_discloses_registry_data_waits_for_a_second_officer(api: Api, tmp_path: Path) -> None:
+    from tests.messages import deliver
+
+    other = Runtime(Settings(database_url=f"sqlite:///{tmp_path}/rus.db"), clock=api.rt.clock, actor=Actor("r", "R"))
+    other.init_store()
+    key = tr.init_node(tr.InitNode("RUS-NFP", "RUS", tmp_path / "rus.pem", "RUS NFP"), other.uow(), api.rt.clock)
+    tr.add_peer(tr.AddPeer("KEN-NFP", "state", "http://127.0.0.1:9", _public_key(api), "KEN"), other.uow(),
+                api.rt.clock)  # fmt: skip
+    tr.add_peer(tr.AddPeer("RUS-NFP", "state", "http://127.0.0.1:9", key, "RUS"), api.rt.uow(), api.rt.clock)
+    marks = Markings("Kalashnikov Concern", "AK123456", "RUS", last_import_country="KEN")
+    ref = tr.draft_request(tr.DraftRequest(("a",), "Law", "found", marks, "assault_rifle", "7.62x39", "court"),
+                           other.uow(), api.rt.clock)  # fmt: skip
+    tr.send_request(ref, other.uow(), api.rt.clock)
+    deliver(other.engine, api.rt.uow, api.rt.clock)
+    body = {"outcome": "traced", "facts": ["2010-01-01 imported into KEN"]}
+    asked = api.client.post(f"/api/v1/trace/requests/{ref}/answer", json=body, headers=api.as_(Role.TRACING_OFFICER))
+    assert asked.status_code == 202 and asked.json()["status"] == "waiting"
+    approval = asked.json()["approval_id"]
+    same = api.client.post(f"/api/v1/approvals/{approval}/approve", headers=api.as_(Role.TRACING_OFFICER))
+    assert same.status_code == 403 and same.json()["rule"] == "armtrace two-person rule"
+    done = api.client.post(f"/api/v1/approvals/{approval}/approve", headers=api.as_(Role.ADMIN))
+    assert done.status_code == 200 and done.json()["status"] == "approved"
+    detail = api.client.get(f"/api/v1/trace/requests/{ref}", headers=api.as_(Role.AUDITOR)).json()
+    assert detail["status"] == "answered"
+    other.engine.dispose()
+
+
+def _public_key(api: Api) -> str:
+    return str(api.client.get("/exchange/v1/node").json()["public_key"])

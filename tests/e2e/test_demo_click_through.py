@@ -65,9 +65,9 @@ def world(tmp_path: Path) -> Iterator[dict[str, str]]:
     log.close()
 
 
-def sign_in(page, address: str) -> None:  # type: ignore[no-untyped-def]
+def sign_in(page, address: str, who: str = "officer") -> None:  # type: ignore[no-untyped-def]
     page.goto(address + "/signin")
-    page.fill("input[name=username]", "officer")
+    page.fill("input[name=username]", who)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_selector("text=What needs you today")
@@ -92,6 +92,11 @@ def answer_from_registry(page, address: str, request_id: str) -> str:  # type: i
     page.wait_for_selector("h1 >> text=acknowledged")
     facts = page.input_value("textarea[name=facts]")
     page.click("text=Send the answer")
+    page.wait_for_selector("text=The answer waits for a second officer")  # it discloses registry data
+    page.click("button.link:text-is('Sign out')")
+    sign_in(page, address, "supervisor")
+    page.click(f"a:text('{request_id}')")
+    page.click("text=Approve and carry out")
     page.wait_for_selector("text=Answer sent")
     return facts
 

@@ -55,9 +55,9 @@ def bel(tmp_path: Path) -> Iterator[str]:
     tr.add_peer(tr.AddPeer("UGA-NFP", "state", "http://127.0.0.1:9", keys["UGA-NFP"], "UGA"), rt.uow(), clock)
     tr.add_peer(tr.AddPeer("BEL-FPS", "state", "http://127.0.0.1:9", keys["BEL-FPS"], "BEL"), uga.uow(), clock)
     assert load_records([fal(s, "KEN") for s in ("8382593", "8382511", "1234567")], rt.uow(), clock).loaded == 3
-    accounts.add_user(
-        accounts.AddUser("marie", "Marie Dubois", PASSWORD, ("tracing_officer", "registry_clerk")), rt.uow(), clock
-    )
+    for username, name in (("marie", "Marie Dubois"), ("jean", "Jean Martin")):
+        roles = ("tracing_officer", "registry_clerk")
+        accounts.add_user(accounts.AddUser(username, name, PASSWORD, roles), rt.uow(), clock)
     ref = tr.draft_request(
         tr.DraftRequest(("a",), "Firearms Act (Cap. 299) s.3", "seized at Busia border post",
                         Markings("FN Herstal", "8382593", "BEL", "FAL"), "rifle", "7.62x51 NATO", "prosecution"),
@@ -110,6 +110,16 @@ def test_an_officer_identifies_a_weapon_and_answers_a_trace_request_by_clicking(
         assert "exported from BEL to KEN" in facts and page.input_value("input[name=next_country]") == "KEN"
         page.screenshot(path=shots / "answer.png", full_page=True)
         page.click("text=Send the answer")
+        page.wait_for_selector("text=The answer waits for a second officer")
+        assert "Approve and carry out" not in page.inner_text("main")  # not by the one who asked
+        case = page.url
+        page.click("button.link:text-is('Sign out')")
+        page.fill("input[name=username]", "jean")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_selector("text=Waiting for a second person")
+        page.goto(case)
+        page.click("text=Approve and carry out")
         page.wait_for_selector("text=Answer sent")
         assert "answered" in page.inner_text("h1")
 

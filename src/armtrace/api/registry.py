@@ -8,19 +8,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Query, Request, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from armtrace.api.auth import allow, runtime_of
 from armtrace.api.errors import PROBLEMS
-from armtrace.api.params import PageNumber, PerPage, RecordId
+from armtrace.api.params import MAX_ID, PageNumber, PerPage, RecordId
 from armtrace.domain.accounts import Principal
 from armtrace.queries.registry import WeaponFilter, list_weapons, weapon_detail
 from armtrace.services import accounts
+from armtrace.services import approvals as two_person
 from armtrace.services.importing import ImportFile, import_file
 from armtrace.services.intake import EventInput
 from armtrace.services.integrity import verify
-from armtrace.services.registry import AddWeapon, Recorded, RecordEvent, add_weapon, record_event
+from armtrace.services.registry import AddWeapon, CorrectEvent, Recorded, RecordEvent, add_weapon, record_event
+from armtrace.services.retention import PurgeRecords
 
 router = APIRouter(prefix="/api/v1", tags=["registry"], responses=PROBLEMS)
 Strict = ConfigDict(extra="forbid")
@@ -141,6 +143,55 @@ def add_event(
 ) -> RecordedOut:
     rt = runtime_of(request)
     return _recorded(record_event(RecordEvent(weapon_id, body.command()), rt.uow(who.actor), rt.clock, rt.policy))
+
+
+class CorrectionIn(BaseModel):
+    model_config = Strict
+    corrects: int = Field(ge=1, le=MAX_ID, description="The number (seq) of the event corrected")
+    why: str = Field(description="Why the record was wrong")
+    void: bool = False
+    changes: dict[str, Any] = Field(default_factory=dict, description="Facts restated, e.g. {'holder': 'Unit 4'}")
+
+
+@router.post(
+    "/weapons/{weapon_id}/corrections",
+    status_code=201,
+    summary="Correct an event by a new one that names it; a change of holder waits for a second person",
+)
+def correct(
+    request: Request,
+    weapon_id: RecordId,
+    body: CorrectionIn,
+    who: Annotated[Principal, Depends(allow("registry.record"))],
+    response: Response,
+) -> dict[str, Any]:
+    rt = runtime_of(request)
+    cmd = CorrectEvent(weapon_id, body.corrects, body.why, body.void, body.changes)
+    handled = two_person.correct_or_ask(cmd, rt.uow(who.actor), rt.clock, rt.policy)
+    if handled.done:
+        return {"weapon_id": weapon_id, "status": "corrected"}
+    response.status_code = 202
+    return {"weapon_id": weapon_id, "status": "waiting", "approval_id": handled.approval_id}
+
+
+class PurgeIn(BaseModel):
+    model_config = Strict
+    weapon_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(min_length=1, max_length=10_000)
+    why: str = Field(description="The decision that orders the destruction of these records")
+
+
+@router.post(
+    "/retention/purge",
+    status_code=202,
+    summary="Ask to archive and remove records past retention; a second person's approval carries it out",
+)
+def purge(
+    request: Request, body: PurgeIn, who: Annotated[Principal, Depends(allow("registry.purge"))]
+) -> dict[str, Any]:
+    rt = runtime_of(request)
+    cmd = PurgeRecords(tuple(body.weapon_ids), body.why, Path(rt.settings.archive_dir).resolve())
+    handled = two_person.ask_purge(cmd, rt.uow(who.actor), rt.clock)
+    return {"status": "waiting", "approval_id": handled.approval_id}
 
 
 @router.post("/imports", summary="Import a CSV, JSON Lines or EPCIS 2.0 file; rejected rows are listed")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from armtrace.api.auth import allow, runtime_of
@@ -15,6 +15,7 @@ from armtrace.domain.accounts import Principal
 from armtrace.domain.tracing import Markings
 from armtrace.queries.disclosure import draft_answer
 from armtrace.queries.tracing import count_requests, list_requests, request_detail, statistics_of
+from armtrace.services import approvals as two_person
 from armtrace.services import tracing
 
 router = APIRouter(prefix="/api/v1/trace", tags=["tracing"], responses=PROBLEMS)
@@ -123,12 +124,18 @@ def drafted(request: Request, request_id: str, who: Officer, weapon_id: Optional
     }
 
 
-@router.post("/requests/{request_id}/answer", summary="Answer a request received from another State")
-def answer(request: Request, request_id: str, body: AnswerIn, who: Officer) -> dict[str, str]:
+@router.post(
+    "/requests/{request_id}/answer",
+    summary="Answer a request received from another State; one that discloses registry data waits for approval",
+)
+def answer(request: Request, request_id: str, body: AnswerIn, who: Officer, response: Response) -> dict[str, Any]:
     rt = runtime_of(request)
     cmd = tracing.AnswerRequest(request_id, **{**body.model_dump(), "facts": tuple(body.facts)})
-    tracing.answer(cmd, rt.uow(who.actor), rt.clock)
-    return {"id": request_id, "outcome": body.outcome}
+    handled = two_person.answer_or_ask(cmd, rt.uow(who.actor), rt.clock)
+    if handled.done:
+        return {"id": request_id, "outcome": body.outcome, "status": "sent"}
+    response.status_code = 202
+    return {"id": request_id, "outcome": body.outcome, "status": "waiting", "approval_id": handled.approval_id}
 
 
 @router.post("/requests/{request_id}/follow", status_code=201, summary="Follow an answer to the next State")

@@ -25,6 +25,7 @@ from armtrace.settings import Settings
 PASSWORD = "demo passphrase 2026"
 USERS = (
     ("officer", "Demo tracing officer", ("tracing_officer", "registry_clerk", "analyst")),
+    ("supervisor", "Demo supervising officer", ("tracing_officer", "registry_clerk")),  # the second person
     ("auditor", "Demo auditor", ("auditor",)),
 )
 
@@ -51,14 +52,18 @@ def serve_world(served: list[Served]) -> None:
     console.print("\n[bold]The demo world is up[/bold] — open the nodes in a browser:")
     for s, server in zip(served, servers, strict=True):
         console.print(f"  {s.node_id}  {s.role:<35} {server.address}/", soft_wrap=True)
-    console.print(f"Sign in on any node as [bold]officer[/bold] or [bold]auditor[/bold], password '{PASSWORD}'.")
+    console.print(
+        f"Sign in on any node as [bold]officer[/bold], [bold]supervisor[/bold] or [bold]auditor[/bold], "
+        f"password '{PASSWORD}'. An answer that sends registry data abroad waits for a second officer: "
+        "the supervisor approves it from the dashboard or the request's page."
+    )
     uga, bel = servers[2].address, servers[0].address
     console.print(
         "\n[bold]A trace round trip by clicking[/bold]:\n"
         f"  1. {uga}/weapons?status=recovered — open a seized weapon, then 'Open a tracing request for this weapon';\n"
         "     fill in the legal basis, circumstances and intended use, draft it, and send it.\n"
         f"  2. {bel}/ — the request is in 'Requests to acknowledge': open it, acknowledge, check the answer\n"
-        "     drafted from Belgium's registry, and send it.\n"
+        "     drafted from Belgium's registry, and send it; sign in as supervisor and approve it.\n"
         f"  3. {uga}/trace?box=outbox — the answer is there; follow the chain to the next State if it names one.\n"
         f"  Statistics: {uga}/statistics. Press Ctrl-C to stop the nodes.",
         soft_wrap=True,

@@ -37,12 +37,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "registry.record": frozenset({R.ADMIN, R.REGISTRY_CLERK}),
     "registry.import": frozenset({R.ADMIN, R.REGISTRY_CLERK}),
     "registry.verify": frozenset({R.ADMIN, R.AUDITOR}),
+    "registry.purge": frozenset({R.ADMIN, R.REGISTRY_CLERK}),  # with a second person's approval
     # identification of recovered weapons
     "identify.search": frozenset({R.ADMIN, R.REGISTRY_CLERK, R.TRACING_OFFICER, R.ANALYST, R.AUDITOR}),
     # tracing between States
     "tracing.read": frozenset({R.ADMIN, R.TRACING_OFFICER, R.AUDITOR}),
     "tracing.act": frozenset({R.ADMIN, R.TRACING_OFFICER}),
     "tracing.statistics": frozenset({R.ADMIN, R.TRACING_OFFICER, R.ANALYST, R.AUDITOR}),
+    # acts that need two people: seeing what waits, and deciding (the act's own permission is checked too)
+    "approvals.decide": frozenset({R.ADMIN, R.REGISTRY_CLERK, R.TRACING_OFFICER, R.AUDITOR}),
     # accounts
     "accounts.manage": frozenset({R.ADMIN}),
     "accounts.audit": frozenset({R.ADMIN, R.AUDITOR}),

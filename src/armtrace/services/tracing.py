@@ -258,9 +258,8 @@ class AnswerRequest:
     weapon_id: int | None = None  # the record the answer was drawn from
 
 
-def answer(cmd: AnswerRequest, uow: UnitOfWork, clock: Clock) -> None:
-    """Answer a request: what the registry shows, or the ITI reason for a delay or refusal, or the coded
-    reason the trace failed."""
+def _checked_answer(cmd: AnswerRequest) -> Answer:
+    """The answer as the ITI wants it, or every problem with it at once."""
     problems = ProblemList()
     try:
         a = Answer(
@@ -277,6 +276,21 @@ def answer(cmd: AnswerRequest, uow: UnitOfWork, clock: Clock) -> None:
         ) from None
     problems.problems.extend(check_answer(a).problems)
     problems.raise_if_any(f"request {cmd.request_id} was not answered")
+    return a
+
+
+def check_answerable(cmd: AnswerRequest, uow: UnitOfWork) -> None:
+    """Refuse an answer that could not be sent (bad content, unknown request, wrong state), changing nothing."""
+    a = _checked_answer(cmd)
+    with uow:
+        r = _request(uow, cmd.request_id, direction="incoming")
+        transition(Status(r["status"]), "answer", a.outcome)
+
+
+def answer(cmd: AnswerRequest, uow: UnitOfWork, clock: Clock) -> None:
+    """Answer a request: what the registry shows, or the ITI reason for a delay or refusal, or the coded
+    reason the trace failed."""
+    a = _checked_answer(cmd)
     now = clock.now()
     with uow:
         me, r = _me(uow), _request(uow, cmd.request_id, direction="incoming")

@@ -323,3 +323,19 @@ access_log = sa.Table(
     sa.Column("object", sa.String(120)),
     sa.Column("query", sa.Text),  # what was asked, as JSON
 )
+
+approvals = sa.Table(
+    "approvals",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("act", sa.String(40), nullable=False),  # retention:purge, registry:correct_holder, tracing:disclose
+    sa.Column("payload", sa.Text, nullable=False),  # the command, as JSON, carried out once approved
+    sa.Column("summary", sa.Text, nullable=False),  # what the approver reads
+    sa.Column("subject", sa.String(64)),  # e.g. the request or weapon it concerns
+    sa.Column("status", sa.String(20), nullable=False, index=True),
+    sa.Column("requested_by", sa.String(120), nullable=False),
+    sa.Column("requested_at", UTCDateTime, nullable=False),
+    sa.Column("decided_by", sa.String(120)),
+    sa.Column("decided_at", UTCDateTime),
+    sa.Column("note", sa.Text),  # the rejection's reason, or why carrying it out failed
+)

@@ -38,6 +38,7 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         from armtrace.store.accounts import Accounts
+        from armtrace.store.approvals import Approvals
         from armtrace.store.chain import EventLog
         from armtrace.store.registry import Businesses, Weapons
         from armtrace.store.tracing import Inbox, Nodes, Outbox, Requests
@@ -53,6 +54,7 @@ class UnitOfWork:
         self.outbox = Outbox(self._conn)
         self.inbox = Inbox(self._conn)
         self.accounts = Accounts(self._conn, self)
+        self.approvals = Approvals(self._conn, self)
         return self
 
     @property

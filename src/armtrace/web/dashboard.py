@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from armtrace.queries.approvals import approvals
 from armtrace.queries.registry import registry_summary
 from armtrace.queries.tracing import list_requests
 from armtrace.web.auth import User, runtime_of
@@ -21,6 +22,7 @@ def dashboard(request: Request, who: User) -> Response:
         tracing = list_requests(conn, now, limit=500) if who.may("tracing.read") else []
         overdue = list_requests(conn, now, only_overdue=True) if who.may("tracing.read") else []
         summary = registry_summary(conn, top=5) if who.may("registry.read") else None
+        waiting = approvals(conn) if who.may("approvals.decide") else []
     incoming = [r for r in tracing if r.direction == "incoming"]
     return render(
         request,
@@ -29,4 +31,5 @@ def dashboard(request: Request, who: User) -> Response:
         to_answer=[r for r in incoming if r.status == "acknowledged"],
         overdue=overdue,
         summary=summary,
+        waiting=waiting,
     )

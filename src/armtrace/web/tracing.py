@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from armtrace.domain.accounts import Principal
 from armtrace.domain.errors import RuleViolation
 from armtrace.domain.tracing import FailureReason, Markings, Outcome, Restriction
+from armtrace.queries.approvals import approvals
 from armtrace.queries.disclosure import draft_answer
 from armtrace.queries.registry import weapon_detail
 from armtrace.queries.tracing import list_requests, peers, request_detail, statistics_of
+from armtrace.services import approvals as two_person
 from armtrace.services import tracing
 from armtrace.web.auth import allowed, csrf_checked, runtime_of
 from armtrace.web.charts import bars
@@ -105,9 +107,27 @@ def case(request: Request, request_id: str, who: Reader, weapon_id: int | None =
     with rt.engine.connect() as conn:
         d = request_detail(conn, request_id, rt.clock.now())
         draft = None
-        if d["direction"] == "incoming" and d["status"] in ("sent", "acknowledged") and who.may("tracing.act"):
+        waiting = approvals(conn, subject=request_id)
+        open_ = d["direction"] == "incoming" and d["status"] in ("sent", "acknowledged")
+        if open_ and not waiting and who.may("tracing.act"):
             draft = draft_answer(conn, request_id, weapon_id)
-    return render(request, "tracing/case.html", d=d, draft=draft, choices=CHOICES, error=None)
+    return render(request, "tracing/case.html", d=d, draft=draft, choices=CHOICES, error=None, waiting=waiting)
+
+
+@router.post("/approvals/{approval_id}/{decision}")
+def decide(
+    request: Request,
+    approval_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    decision: str,
+    who: Annotated[Principal, Depends(allowed("approvals.decide"))],
+    checked: Checked,
+    note: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "/",
+) -> Response:
+    """A second officer approves (the act is then carried out) or rejects, with the reason."""
+    rt = runtime_of(request)
+    two_person.decide(approval_id, decision == "approve", note or None, who, rt.uow, rt.clock, rt.policy)
+    return RedirectResponse(back if back.startswith("/") and not back.startswith("//") else "/", status_code=303)
 
 
 @router.post("/trace/{request_id}/send")
@@ -151,14 +171,14 @@ def answer(
         int(weapon_id) if weapon_id.isdigit() else None,
     )  # fmt: skip
     try:
-        tracing.answer(cmd, rt.uow(who.actor), rt.clock)
+        two_person.answer_or_ask(cmd, rt.uow(who.actor), rt.clock)
     except RuleViolation as exc:
         with rt.engine.connect() as conn:
             d = request_detail(conn, request_id, rt.clock.now())
         typed = {"outcome": outcome, "restriction": restriction, "failure": failure, "facts": facts,
                  "next_country": next_country, "weapon_id": weapon_id}  # fmt: skip
         return render(request, "tracing/case.html", status_code=422, d=d, draft=None, typed=typed, choices=CHOICES,
-                      error=exc)  # fmt: skip
+                      error=exc, waiting=[])  # fmt: skip
     return RedirectResponse(f"/trace/{request_id}", status_code=303)
 
 

@@ -50,6 +50,9 @@ WORDS = {
     "reminder_received": N_("reminder_received"), "answered:traced": N_("answered:traced"),
     "answered:partially_traced": N_("answered:partially_traced"), "answered:not_traced": N_("answered:not_traced"),
     "answered:delayed": N_("answered:delayed"), "answered:refused": N_("answered:refused"),
+    # acts that need two people (domain/approvals.py)
+    "retention:purge": N_("retention:purge"), "registry:correct_holder": N_("registry:correct_holder"),
+    "tracing:disclose": N_("tracing:disclose"),
     # error titles (domain/errors.py)
     "e1": N_("The request could not be carried out"), "e2": N_("Not found"),
     "e3": N_("Conflicts with an existing record"), "e4": N_("Breaks a rule"), "e5": N_("Not permitted"),

@@ -1,0 +1,58 @@
+"""Acts that need two people: one asks, a second authorized user approves, and only then it happens.
+
+Three acts cannot be undone or expose what the registry guards, so no one user may do them
+alone: destroying records after their retention period, changing who holds a weapon by
+correcting an earlier event, and sending registry data to a foreign State in a trace
+answer. The one who asked cannot approve; the approver needs the permission the act itself
+needs.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from armtrace.domain.accounts import Principal
+from armtrace.domain.errors import NotPermitted
+from armtrace.domain.tracing import Answer, Outcome
+
+RULE = "armtrace two-person rule"
+
+
+class Act(StrEnum):
+    PURGE = "retention:purge"
+    CORRECT_HOLDER = "registry:correct_holder"
+    DISCLOSE = "tracing:disclose"
+
+
+PERMISSION_OF = {
+    Act.PURGE: "registry.purge",
+    Act.CORRECT_HOLDER: "registry.record",
+    Act.DISCLOSE: "tracing.act",
+}
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"  # and carried out
+    REJECTED = "rejected"
+    FAILED = "failed"  # approved, but the act was refused when carried out (e.g. the request moved on)
+
+
+def discloses(answer: Answer) -> bool:
+    """Whether an answer sends registry data abroad: a traced or partly traced one, with its facts."""
+    return answer.outcome in (Outcome.TRACED, Outcome.PARTIALLY_TRACED) and bool(answer.facts)
+
+
+def changes_holder(changes: dict[str, object] | None) -> bool:
+    return "holder" in (changes or {})
+
+
+def check_approver(act: Act, requested_by: str, approver: Principal) -> None:
+    """A second person, holding the act's own permission; else refused, saying which."""
+    if approver.actor.id == requested_by:
+        raise NotPermitted(
+            f"{approver.actor.id} asked for this and cannot also approve it",
+            rule=RULE,
+            hint="another authorized user must approve it",
+        )
+    approver.require(PERMISSION_OF[act])
