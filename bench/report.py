@@ -39,6 +39,15 @@ def table(result: dict) -> str:
         lines.append(
             f"| {kind.replace('_', ' ')} | {k['queries']} | {k['p95_ms']} | {k['recall@1']} | {k['recall@5']} |"
         )
+    if "misses" in ide:
+        unresolvable = ide["misses_unresolvable"]
+        lines += [
+            "",
+            f"Misses (the right record not in the top five): {len(ide['misses'])}, of which {unresolvable} "
+            "unresolvable — five or more other records fit the reading as well as the right one, given the "
+            f"maker and model it states (`bench/oracle.py`). Recall@5 over the resolvable readings: "
+            f"**{ide['recall@5_resolvable']}**.",
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -44,6 +44,7 @@ from armtrace.store.engine import make_engine
 from armtrace.store.migrate import upgrade
 from armtrace.store.uow import UnitOfWork
 from bench.degrade import KINDS, queries
+from bench.oracle import rivals
 from bench.registry import HEADER, weapons, write_csv
 
 PG_ADMIN = os.environ.get("ARMTRACE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -214,8 +215,16 @@ def run_queries(url: str, n: int, count: int, scan_count: int) -> dict[str, obje
             rank = ids.index(truth[q.truth_line]) + 1 if truth[q.truth_line] in ids else None
             results.append((q.kind, elapsed, rank))
         folds = list(conn.execute(sa.select(t.weapons.c.serial_fold, t.weapons.c.id)).all())
+        choices = [f or "" for f, _ in folds]
+        all_ids = [i for _, i in folds]
+        misses: list[dict[str, object]] = []
+        unresolvable = 0  # misses with five or more records fitting the reading as well as the right one
+        for q, (kind, _, rank) in zip(qs, results, strict=True):
+            if rank is None:
+                n_rivals = rivals(conn, q, truth[q.truth_line], choices, all_ids)
+                unresolvable += n_rivals >= 5
+                misses.append({"kind": kind, "read": q.serial, "truth": q.truth_serial, "rivals": n_rivals})
     engine.dispose()
-    choices = [f or "" for f, _ in folds]
     scan_ms, scan_hits = [], 0
     for q in qs[:scan_count]:
         text = SerialPattern.read(q.serial).folded.replace("?", "").replace("*", "")
@@ -245,6 +254,9 @@ def run_queries(url: str, n: int, count: int, scan_count: int) -> dict[str, obje
         "scan_p95_ms": round(pct(scan_ms, 95), 1),
         "scan_recall@5": round(scan_hits / max(1, len(scan_ms)), 3),
         "by_kind": by_kind,
+        "misses": misses,
+        "misses_unresolvable": unresolvable,
+        "recall@5_resolvable": round(sum(r is not None for _, _, r in results) / (len(results) - unresolvable), 4),
     }
 
 

@@ -3,10 +3,10 @@
 Candidates come from index lookups, never from a scan of the registry: equality on the
 look-alike-folded serial; its prefix (a missing end); the reversed key's prefix (a missing
 beginning); '?' and '*' patterns anchored on their longest fixed end, or on a trigram
-index for a middle run; and for typing errors at unknown places, the pigeonhole: with at
-most two errors one of the serial's first third, last third or middle is intact, and each
-is found by one of those indexes. The candidates are then ranked precisely (rapidfuzz)
-and each is explained in one line.
+index for a middle run; and for typing errors at unknown places, the pigeonhole: with one
+error the first or the second half of the serial is intact, with two the first third, the
+last third or the middle is, and each is found by one of those indexes. The candidates are
+then ranked precisely (rapidfuzz) and each is explained in one line.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from armtrace.reference.manufacturers import manufacturers
 from armtrace.store import tables as t
 
 PER_LOOKUP = 3000  # rows one index lookup may return; bounds the time of the worst query
-JUDGED = 200  # candidates judged in full, at the most
-NEAR_TWINS = 100  # rows per typing-error lookup when the serial as read is on record
+JUDGED = 60  # candidates judged in full, at the most (their rows are fetched one by one)
+NEAR_TWINS = 300  # rows per typing-error lookup when the serial as read is on record as it is
 MIN_SCORE = 0.5
 
 
@@ -279,21 +279,33 @@ def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) ->
     )
     if len(key) < 5:
         return found
-    # When the serial as read (or cut short) is on record for the stated maker, near twins are still
-    # shown, but only a few are looked for.
-    on_record = any(
-        (fold == key or fold.startswith(key) or fold.endswith(key))
-        and (maker == f.manufacturer_id or not f.manufacturer_id)
-        for fold, maker in found.values()
-    )
-    limit = NEAR_TWINS if on_record else PER_LOOKUP
     maker = [_W.manufacturer_id == f.manufacturer_id] if f.manufacturer_id else []
 
     def near(distance: int) -> bool:
         return any(OSA.distance(key, fold, score_cutoff=distance) <= distance for fold, _ in found.values())
 
-    # One typing error (or two adjacent characters swapped) leaves the first or the last third intact.
+    # One typing error leaves the first half or the second half intact (a deletion, insertion or
+    # substitution at p keeps key[:p] and what follows p). Two characters swapped across the middle
+    # damage both halves: that one reading is looked up as it would be with the swap undone.
+    h = len(key) // 2
+    # The serial as read (or cut short) is on record for the stated maker: near twins are still shown,
+    # but only a few are looked for.
+    on_record = any(
+        (fold == key or fold.startswith(key) or fold.endswith(key)) and f.manufacturer_id in (None, maker)
+        for fold, maker in found.values()
+    )
+    lookups = [
+        [_starts(_W.serial_fold, key[:h], dialect), *maker],
+        [_starts(_W.serial_rev, reverse(key[h:]), dialect), *maker],
+    ]
+    if key[h - 1] != key[h]:
+        lookups.append([_W.serial_fold == key[: h - 1] + key[h] + key[h - 1] + key[h + 1 :]])
+    found = {**_lookups(conn, lookups, NEAR_TWINS if on_record else PER_LOOKUP), **found}
+    if on_record or near(1):
+        return found  # two errors are far less likely than one: their wider lookups run only when needed
     k = -(-len(key) // 3)
+    a = max(2, min(k, (len(key) - 3) // 2))
+    # Two errors leave one of three pieces intact: the first and last thirds, shorter ones, then the middle.
     found = {
         **_lookups(
             conn,
@@ -301,14 +313,9 @@ def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) ->
                 [_starts(_W.serial_fold, key[:k], dialect), *maker],
                 [_starts(_W.serial_rev, reverse(key[-k:]), dialect), *maker],
             ],
-            limit,
         ),
         **found,
     }
-    a = max(2, min(k, (len(key) - 3) // 2))
-    if on_record or near(1):
-        return found  # two errors are far less likely than one: their wider lookups run only when needed
-    # Two errors leave one of three pieces intact: shorter first and last pieces, then the middle.
     if a < k:
         found = {
             **_lookups(
@@ -317,7 +324,6 @@ def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) ->
                     [_starts(_W.serial_fold, key[:a], dialect), *maker],
                     [_starts(_W.serial_rev, reverse(key[-a:]), dialect), *maker],
                 ],
-                limit,
             ),
             **found,
         }
@@ -325,7 +331,7 @@ def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) ->
         # Only the middle can be intact. A substring search reads the most rows: it runs last, when needed.
         middle = _contains(key[a:-a], dialect)
         maker_unindexed = [_unindexed_maker(f.manufacturer_id, dialect)] if f.manufacturer_id else []
-        found = {**_lookups(conn, [[middle, *maker_unindexed]], limit), **found}
+        found = {**_lookups(conn, [[middle, *maker_unindexed]]), **found}
     return found
 
 
