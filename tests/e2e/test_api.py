@@ -75,6 +75,8 @@ ENDPOINTS = [
     ("POST", "/api/v1/weapons/{weapon_id}/events", "registry.record", EVENT),
     ("POST", "/api/v1/weapons/{weapon_id}/corrections", "registry.record",
      {"corrects": 1, "why": "place mistyped", "changes": {"place": "Nakuru"}}),
+    ("POST", "/api/v1/weapons/{weapon_id}/state-mark", "registry.record", {"country": "KEN", "why": "Order 3"}),
+    ("GET", "/api/v1/retention/due", "registry.purge", None),
     ("POST", "/api/v1/retention/purge", "registry.purge", {"weapon_ids": [1], "why": "Board decision 12"}),
     ("GET", "/api/v1/approvals", "approvals.decide", None),
     ("POST", "/api/v1/approvals/{approval_id}/approve", "approvals.decide", None),

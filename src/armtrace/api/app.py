@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from armtrace import __version__
-from armtrace.api import accounts, approvals, exchange, identify, registry, tracing
+from armtrace.api import accounts, approvals, exchange, identify, registry, retention, tracing
 from armtrace.api.errors import invalid_request, problem
 from armtrace.domain.errors import ArmtraceError, NotFound
 from armtrace.runtime import Runtime
@@ -28,7 +28,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.add_exception_handler(ArmtraceError, _refusal)
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(StarletteHTTPException, _http_refusal)
-    for module in (exchange, registry, identify, tracing, approvals, accounts):
+    for module in (exchange, registry, retention, identify, tracing, approvals, accounts):
         app.include_router(module.router)
     add_pages(app)
 

@@ -21,8 +21,16 @@ from armtrace.services import approvals as two_person
 from armtrace.services.importing import ImportFile, import_file
 from armtrace.services.intake import EventInput
 from armtrace.services.integrity import verify
-from armtrace.services.registry import AddWeapon, CorrectEvent, Recorded, RecordEvent, add_weapon, record_event
-from armtrace.services.retention import PurgeRecords
+from armtrace.services.registry import (
+    AddWeapon,
+    AssignMark,
+    CorrectEvent,
+    Recorded,
+    RecordEvent,
+    add_weapon,
+    assign_mark,
+    record_event,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["registry"], responses=PROBLEMS)
 Strict = ConfigDict(extra="forbid")
@@ -174,24 +182,28 @@ def correct(
     return {"weapon_id": weapon_id, "status": "waiting", "approval_id": handled.approval_id}
 
 
-class PurgeIn(BaseModel):
+class StateMarkIn(BaseModel):
     model_config = Strict
-    weapon_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(min_length=1, max_length=10_000)
-    why: str = Field(description="The decision that orders the destruction of these records")
+    country: str = Field(description="The State giving the mark, ISO 3166 alpha-3")
+    why: str = Field(description="The decision under which the weapon is marked")
+    location: str = "frame"
+    text: str | None = Field(None, description="The mark's text; default '<country> <year> A<id>'")
 
 
 @router.post(
-    "/retention/purge",
-    status_code=202,
-    summary="Ask to archive and remove records past retention; a second person's approval carries it out",
+    "/weapons/{weapon_id}/state-mark",
+    status_code=201,
+    summary="The State marks an unmarked, obliterated or craft-made weapon (ITI, section on marking)",
 )
-def purge(
-    request: Request, body: PurgeIn, who: Annotated[Principal, Depends(allow("registry.purge"))]
-) -> dict[str, Any]:
+def state_mark(
+    request: Request,
+    weapon_id: RecordId,
+    body: StateMarkIn,
+    who: Annotated[Principal, Depends(allow("registry.record"))],
+) -> RecordedOut:
     rt = runtime_of(request)
-    cmd = PurgeRecords(tuple(body.weapon_ids), body.why, Path(rt.settings.archive_dir).resolve())
-    handled = two_person.ask_purge(cmd, rt.uow(who.actor), rt.clock)
-    return {"status": "waiting", "approval_id": handled.approval_id}
+    cmd = AssignMark(weapon_id, body.country, body.why, body.location, body.text)
+    return _recorded(assign_mark(cmd, rt.uow(who.actor), rt.clock, rt.policy))
 
 
 @router.post("/imports", summary="Import a CSV, JSON Lines or EPCIS 2.0 file; rejected rows are listed")

@@ -221,11 +221,16 @@ def assign_mark(cmd: AssignMark, uow: UnitOfWork, clock: Clock, policy: Retentio
     """Give a weapon a unique State mark: '<country> <year> A<id>' unless a text is given."""
     problems = ProblemList()
     code = country(problems, "country", cmd.country)
+    if not code and not problems:
+        problems.add("country", "the State that marks the weapon is required", rule="ITI, section on marking")
+    location = next((loc for loc in Location if loc.value == cmd.location), None)
+    if location is None:
+        problems.add("location", "is not a place on a weapon", cmd.location, hint=", ".join(x.value for x in Location))
     problems.raise_if_any("no mark was assigned")
-    assert code is not None
+    assert code is not None and location is not None
     now = clock.now()
     text = cmd.text or f"{code} {now.year} A{cmd.weapon_id:08d}"
-    mark = Mark(MarkKind.ASSIGNED, Location(cmd.location), text=text, country=code, year=now.year, serial=text)
+    mark = Mark(MarkKind.ASSIGNED, location, text=text, country=code, year=now.year, serial=text)
     facts = EventFacts(type=EventType.MARKED, occurred_at=now, why=cmd.why, country=code, marks=(mark,))
     facts.problems().raise_if_any("no mark was assigned")
     with uow:

@@ -1,0 +1,78 @@
+"""The pages through an HTTP client: sign-in, refusals without the form token, field-level errors that
+keep what was typed, holders withheld, and a page that does not exist."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from armtrace.api.app import create_app
+from armtrace.domain.actors import Actor
+from armtrace.runtime import Runtime
+from armtrace.services import accounts
+from armtrace.services import tracing as tr
+from armtrace.services.registry import add_weapon
+from armtrace.settings import Settings
+from tests.factories import add_weapon as weapon_cmd
+
+PASSWORD = "a long enough passphrase"
+
+
+@pytest.fixture
+def pages(store_url: str, clock, tmp_path: Path) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    rt = Runtime(Settings(database_url=store_url), clock=clock, actor=Actor("setup", "Setup"))
+    accounts.add_user(accounts.AddUser("marie", "Marie", PASSWORD, ("tracing_officer",)), rt.uow(), clock)
+    accounts.add_user(accounts.AddUser("ana", "Ana", PASSWORD, ("analyst",)), rt.uow(), clock)
+    add_weapon(weapon_cmd("AK123456"), rt.uow(), clock)
+    tr.init_node(tr.InitNode("KEN-NFP", "KEN", tmp_path / "ken.pem", "Kenya NFP"), rt.uow(), clock)
+    with TestClient(create_app(rt)) as client:
+        yield client
+    rt.engine.dispose()
+
+
+def sign_in(client: TestClient, username: str) -> str:
+    response = client.post("/signin", data={"username": username, "password": PASSWORD, "next": "/"})
+    assert response.status_code == 200 and "armtrace_session" in client.cookies
+    return re.search(r'name="csrf" value="([^"]+)"', response.text).group(1)  # type: ignore[union-attr]
+
+
+def test_a_form_with_missing_elements_marks_each_field_and_keeps_what_was_typed(pages: TestClient) -> None:
+    csrf = sign_in(pages, "marie")
+    typed = {"csrf": csrf, "legal_justification": "Firearms Act s.4", "manufacturer": "Norinco", "serial": "",
+             "circumstances": "", "intended_use": "prosecution"}  # fmt: skip
+    response = pages.post("/trace/new", data=typed)
+    assert response.status_code == 422
+    html = response.text
+    assert 'name="circumstances" aria-invalid="true"' in html and 'name="serial" aria-invalid="true"' in html
+    assert 'name="legal_justification" value="Firearms Act s.4"' in html and 'value="Norinco"' in html
+    assert "the circumstances of the find are missing" in html
+
+
+def test_a_change_without_the_form_token_is_refused(pages: TestClient) -> None:
+    sign_in(pages, "marie")
+    response = pages.post("/identify", data={"serial": "AK12345?"})
+    assert response.status_code == 403 and "security token" in response.text
+
+
+def test_a_wrong_password_keeps_the_user_name_and_says_what_to_do(pages: TestClient) -> None:
+    response = pages.post("/signin", data={"username": "marie", "password": "not it", "next": "/"})
+    assert response.status_code == 401
+    assert 'value="marie"' in response.text and "5 failures in a row lock the account" in response.text
+
+
+def test_an_analyst_sees_a_weapon_without_its_holder_and_cannot_open_tracing(pages: TestClient) -> None:
+    sign_in(pages, "ana")
+    weapon = pages.get("/weapons/1")
+    assert weapon.status_code == 200 and "Kenya Police Service" not in weapon.text and "(withheld)" in weapon.text
+    assert pages.get("/trace").status_code == 403
+
+
+def test_a_page_that_does_not_exist_is_a_page_not_json(pages: TestClient) -> None:
+    sign_in(pages, "marie")
+    response = pages.get("/no-such-page?lang=fr")
+    assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
+    assert '<html lang="fr"' in response.text
