@@ -26,9 +26,13 @@ class Settings(BaseSettings):
     session_hours: int = Field(8, ge=1, le=24, description="how long a sign-in lasts")
 
     @model_validator(mode="after")
-    def _no_default_secret_in_production(self) -> Settings:
-        if self.environment == "production" and (self.secret_key == DEVELOPMENT_SECRET or len(self.secret_key) < 32):
-            raise ValueError("ARMTRACE_SECRET_KEY must be set to a random value of 32+ characters in production")
+    def _no_default_secret_outside_development(self) -> Settings:
+        weak = self.secret_key == DEVELOPMENT_SECRET or len(self.secret_key) < 32
+        if self.environment != "development" and weak:
+            raise ValueError(
+                f"ARMTRACE_SECRET_KEY must be a random value of 32+ characters when ARMTRACE_ENVIRONMENT is "
+                f"{self.environment!r}: with the default, anyone could sign a session cookie"
+            )
         return self
 
     @field_validator("database_url")

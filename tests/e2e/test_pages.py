@@ -76,3 +76,23 @@ def test_a_page_that_does_not_exist_is_a_page_not_json(pages: TestClient) -> Non
     response = pages.get("/no-such-page?lang=fr")
     assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
     assert '<html lang="fr"' in response.text
+
+
+def test_garbled_cookies_and_out_of_range_numbers_get_an_answer_not_a_crash(pages: TestClient) -> None:
+    garbled = {"cookie": "armtrace_session=eyJ1Ijoi.\xe9".encode("latin-1")}  # a browser may send any byte
+    assert pages.get("/", headers=garbled, follow_redirects=False).status_code == 303  # type: ignore[arg-type]
+    sign_in(pages, "marie")
+    assert pages.get("/weapons/99999999999999999999").status_code == 422
+    assert pages.get("/trace/KEN-NFP-2026-000001?weapon_id=99999999999999999999").status_code == 422
+
+
+def test_a_clerk_listing_weapons_with_holders_is_written_to_the_access_log(pages: TestClient, engine) -> None:  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+
+    from armtrace.store import tables as t
+
+    sign_in(pages, "marie")  # a tracing officer may read holders
+    assert pages.get("/weapons").status_code == 200
+    with engine.connect() as conn:
+        actions = conn.execute(sa.select(t.access_log.c.action, t.access_log.c.actor)).all()
+    assert ("registry:weapons:search:holders", "marie") in actions

@@ -129,3 +129,33 @@ def test_destroying_records_after_retention_happens_only_once_a_second_person_ap
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(t.weapons)).scalar() == 0
     assert list(tmp_path.glob("*.jsonl"))
+
+
+def test_any_answer_carrying_facts_or_a_next_state_waits_whatever_its_outcome(nodes, clock) -> None:
+    *_, bel_engine = nodes
+    ref = answered_request(nodes, clock)
+    as_bel = lambda actor: UnitOfWork(bel_engine, actor, clock)  # noqa: E731
+    cmd = tr.AnswerRequest(ref, "delayed", "criminal_investigation", facts=("sold to J. Doe",), next_country="KEN")
+    assert not two_person.answer_or_ask(cmd, as_bel(ASKER.actor), clock).done
+
+
+def test_voiding_an_event_that_named_a_holder_waits_for_a_second_person(as_, clock) -> None:
+    weapon = add_weapon(weapon_cmd("AK100003"), as_(ASKER.actor), clock, POLICY).weapon_id
+    record_event(RecordEvent(weapon, EventInput("transferred", why="FC/2", occurred_at=when(2012), country="KEN",
+                                                holder="Unit 4")), as_(ASKER.actor), clock, POLICY)  # fmt: skip
+    voided = two_person.correct_or_ask(CorrectEvent(weapon, 2, "never happened", void=True), as_(ASKER.actor), clock,
+                                       POLICY)  # fmt: skip
+    assert not voided.done
+
+
+def test_an_approved_act_refused_when_carried_out_is_marked_failed_with_the_reason(nodes, clock) -> None:
+    *_, bel_engine = nodes
+    ref = answered_request(nodes, clock)
+    as_bel = lambda actor: UnitOfWork(bel_engine, actor, clock)  # noqa: E731
+    asked = two_person.answer_or_ask(tr.AnswerRequest(ref, "traced", facts=("exported",)), as_bel(ASKER.actor), clock)
+    tr.answer(tr.AnswerRequest(ref, "refused", "national_security"), as_bel(SECOND.actor), clock)  # moved on
+    with pytest.raises(Exception, match="cannot be answered"):
+        two_person.decide(asked.approval_id, True, None, SECOND, as_bel, clock, POLICY)  # type: ignore[arg-type]
+    with bel_engine.connect() as conn:
+        status, note = conn.execute(sa.select(t.approvals.c.status, t.approvals.c.note)).one()
+    assert status == "failed" and "cannot be answered" in note

@@ -81,3 +81,9 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     409: _problem("Conflicts with an existing record, or outside the permitted time"),
     422: _problem("Breaks a rule, or does not match the schema; every problem is listed"),
 }
+
+
+# An act that needs two people answers 202: it waits as an approval (GET /api/v1/approvals).
+WAITING: dict[int | str, dict[str, Any]] = {
+    202: {"description": "Waiting for a second authorized user's approval; the body names the approval"}
+}

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from armtrace.api.auth import allow, runtime_of
-from armtrace.api.errors import PROBLEMS
+from armtrace.api.errors import PROBLEMS, WAITING
 from armtrace.api.params import MAX_ID, PageNumber, PerPage, RecordId
 from armtrace.domain.accounts import Principal
 from armtrace.queries.registry import WeaponFilter, list_weapons, weapon_detail
@@ -164,6 +164,7 @@ class CorrectionIn(BaseModel):
 @router.post(
     "/weapons/{weapon_id}/corrections",
     status_code=201,
+    responses=WAITING,
     summary="Correct an event by a new one that names it; a change of holder waits for a second person",
 )
 def correct(

@@ -9,14 +9,14 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from armtrace.api.auth import allow, runtime_of
-from armtrace.api.errors import PROBLEMS
+from armtrace.api.errors import PROBLEMS, WAITING
 from armtrace.api.params import MAX_ID, OptionalId, PageNumber, PerPage
 from armtrace.domain.accounts import Principal
 from armtrace.domain.tracing import Markings
 from armtrace.queries.disclosure import draft_answer
 from armtrace.queries.tracing import count_requests, list_requests, request_detail, statistics_of
+from armtrace.services import accounts, tracing
 from armtrace.services import approvals as two_person
-from armtrace.services import tracing
 
 router = APIRouter(prefix="/api/v1/trace", tags=["tracing"], responses=PROBLEMS)
 Strict = ConfigDict(extra="forbid")
@@ -70,8 +70,12 @@ def requests(
 ) -> dict[str, Any]:
     rt = runtime_of(request)
     with rt.engine.connect() as conn:
-        rows = list_requests(conn, rt.clock.now(), overdue, per_page, (page - 1) * per_page)
-        total = count_requests(conn)
+        if overdue:  # the overdue ones are found in Python (deadlines are per request): count them there
+            late = list_requests(conn, rt.clock.now(), True, limit=10**9)
+            rows, total = late[(page - 1) * per_page : page * per_page], len(late)
+        else:
+            rows = list_requests(conn, rt.clock.now(), False, per_page, (page - 1) * per_page)
+            total = count_requests(conn)
     return {"items": [dataclasses.asdict(r) for r in rows], "total": total, "page": page, "per_page": per_page}
 
 
@@ -110,6 +114,7 @@ def drafted(request: Request, request_id: str, who: Officer, weapon_id: Optional
     rt = runtime_of(request)
     with rt.engine.connect() as conn:
         d = draft_answer(conn, request_id, weapon_id)
+    accounts.record_access(who.actor, "tracing:answer:draft", request_id, None, rt.uow(who.actor), rt.clock)
     a = d.answer
     return {
         "answer": {
@@ -126,6 +131,7 @@ def drafted(request: Request, request_id: str, who: Officer, weapon_id: Optional
 
 @router.post(
     "/requests/{request_id}/answer",
+    responses=WAITING,
     summary="Answer a request received from another State; one that discloses registry data waits for approval",
 )
 def answer(request: Request, request_id: str, body: AnswerIn, who: Officer, response: Response) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from armtrace.domain.accounts import Principal
 from armtrace.domain.errors import NotPermitted
-from armtrace.domain.tracing import Answer, Outcome
+from armtrace.domain.tracing import Answer
 
 RULE = "armtrace two-person rule"
 
@@ -39,12 +39,15 @@ class Status(StrEnum):
 
 
 def discloses(answer: Answer) -> bool:
-    """Whether an answer sends registry data abroad: a traced or partly traced one, with its facts."""
-    return answer.outcome in (Outcome.TRACED, Outcome.PARTIALLY_TRACED) and bool(answer.facts)
+    """Whether an answer sends registry data abroad: any facts from the records, or where the weapon went,
+    whatever the outcome it is sent with."""
+    return bool(answer.facts) or answer.next_country is not None
 
 
-def changes_holder(changes: dict[str, object] | None) -> bool:
-    return "holder" in (changes or {})
+def changes_holder(changes: dict[str, object] | None, void: bool, voided_holder: str | None) -> bool:
+    """Whether a correction changes who holds the weapon: by restating the holder, or by voiding an
+    event that named one."""
+    return "holder" in (changes or {}) or (void and voided_holder is not None)
 
 
 def check_approver(act: Act, requested_by: str, approver: Principal) -> None:

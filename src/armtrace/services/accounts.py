@@ -72,7 +72,7 @@ def sign_in(username: str, password: str, uow: UnitOfWork, clock: Clock) -> Prin
         "the user name or the password is wrong", hint="check both; 5 failures in a row lock the account"
     )
     with uow:
-        user = uow.accounts.user(username.strip().lower())
+        user = uow.accounts.user(username.strip().lower(), lock=True)  # sign-ins of one account in turn
         if user is None or not user["active"]:
             HASHER.hash(password)  # the same work as a real check: no timing tells which names exist
             raise refused
@@ -86,11 +86,11 @@ def sign_in(username: str, password: str, uow: UnitOfWork, clock: Clock) -> Prin
         try:
             HASHER.verify(user["password_hash"], password)
         except (VerificationError, InvalidHashError):
-            uow.accounts.sign_in_result(user["id"], user["failures"] + 1, now)
+            uow.accounts.failed_sign_in(user["id"], now)
             uow.commit()
             raise refused from None
         if user["failures"]:
-            uow.accounts.sign_in_result(user["id"], 0, None)
+            uow.accounts.signed_in(user["id"])
         uow.commit()
         return _principal(user)
 

@@ -64,7 +64,7 @@ def answer_or_ask(cmd: tracing.AnswerRequest, uow: UnitOfWork, clock: Clock) -> 
         cmd.facts,
         cmd.next_country,
     )
-    if cmd.outcome not in set(Outcome) or not discloses(answer):
+    if cmd.outcome not in set(Outcome) or not discloses(answer):  # an unknown outcome is refused by answer()
         tracing.answer(cmd, uow, clock)
         return Handled(True)
     tracing.check_answerable(cmd, uow)  # refuse now what would fail later: a bad answer never waits
@@ -75,7 +75,12 @@ def answer_or_ask(cmd: tracing.AnswerRequest, uow: UnitOfWork, clock: Clock) -> 
 
 def correct_or_ask(cmd: registry.CorrectEvent, uow: UnitOfWork, clock: Clock, policy: RetentionPolicy) -> Handled:
     """Correct an event at once, unless the correction changes who holds the weapon."""
-    if not changes_holder(cmd.changes):
+    voided_holder = None
+    if cmd.void:
+        with uow:
+            history = dict(registry.load_history(uow, cmd.weapon_id))
+        voided_holder = history[cmd.corrects].holder if cmd.corrects in history else None
+    if not changes_holder(cmd.changes, cmd.void, voided_holder):
         registry.correct_event(cmd, uow, clock, policy)
         return Handled(True)
     summary = f"correct event #{cmd.corrects} of weapon #{cmd.weapon_id}: {cmd.changes} — {cmd.why}"
@@ -84,9 +89,10 @@ def correct_or_ask(cmd: registry.CorrectEvent, uow: UnitOfWork, clock: Clock, po
 
 def ask_purge(cmd: retention.PurgeRecords, uow: UnitOfWork, clock: Clock) -> Handled:
     """Destroying records always waits for a second person."""
-    summary = f"archive and remove the records of {len(cmd.weapon_ids)} weapon(s): {cmd.why}"
-    payload = {"weapon_ids": list(cmd.weapon_ids), "why": cmd.why, "archive_dir": str(cmd.archive_dir)}
-    return Handled(False, ask(Act.PURGE, payload, summary, f"{len(cmd.weapon_ids)} weapons", uow, clock))
+    ids = list(dict.fromkeys(cmd.weapon_ids))  # each weapon once
+    summary = f"archive and remove the records of {len(ids)} weapon(s): {cmd.why}"
+    payload = {"weapon_ids": ids, "why": cmd.why, "archive_dir": str(cmd.archive_dir)}
+    return Handled(False, ask(Act.PURGE, payload, summary, f"{len(ids)} weapons", uow, clock))
 
 
 def decide(
@@ -116,9 +122,10 @@ def decide(
         return status.value
     try:
         _carry_out(act, json.loads(found["payload"]), uow_for(who.actor), clock, policy)
-    except ArmtraceError as exc:
+    except Exception as exc:  # whatever stopped it, the approval must not say it was carried out
+        reason = str(exc) if isinstance(exc, ArmtraceError) else f"{type(exc).__name__}: {exc}"
         with uow_for(who.actor) as uow:
-            uow.approvals.decide(approval_id, Status.FAILED.value, who.actor.id, clock.now(), str(exc))
+            uow.approvals.decide(approval_id, Status.FAILED.value, who.actor.id, clock.now(), reason[:2000])
             uow.commit()
         raise
     return status.value

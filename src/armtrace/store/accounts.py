@@ -21,8 +21,9 @@ class Accounts:
     def __init__(self, conn: sa.Connection, uow: UnitOfWork) -> None:
         self.conn, self.uow = conn, uow
 
-    def user(self, username: str) -> dict[str, Any] | None:
-        row = self.conn.execute(sa.select(t.users).where(t.users.c.username == username)).one_or_none()
+    def user(self, username: str, lock: bool = False) -> dict[str, Any] | None:
+        query = sa.select(t.users).where(t.users.c.username == username)
+        row = self.conn.execute(query.with_for_update() if lock else query).one_or_none()
         return None if row is None else dict(row._mapping)
 
     def user_by_id(self, user_id: int) -> dict[str, Any] | None:
@@ -34,9 +35,14 @@ class Accounts:
         self.uow.note(Change("accounts:user:add", "user", values["username"], None, _safe({**values, "id": user_id})))
         return user_id
 
-    def sign_in_result(self, user_id: int, failures: int, at: datetime | None) -> None:
-        """Count a failed sign-in (or reset the count): machinery, not a change of the account."""
-        self.conn.execute(t.users.update().where(t.users.c.id == user_id).values(failures=failures, last_failure_at=at))
+    def failed_sign_in(self, user_id: int, at: datetime) -> None:
+        """Count a failed sign-in in the store itself, so parallel attempts are each counted (machinery,
+        not a change of the account)."""
+        c = t.users.c
+        self.conn.execute(t.users.update().where(c.id == user_id).values(failures=c.failures + 1, last_failure_at=at))
+
+    def signed_in(self, user_id: int) -> None:
+        self.conn.execute(t.users.update().where(t.users.c.id == user_id).values(failures=0, last_failure_at=None))
 
     def add_token(self, values: dict[str, Any]) -> int:
         token_id = int(

@@ -44,7 +44,7 @@ def allowed(permission: str):  # type: ignore[no-untyped-def]
 async def csrf_checked(request: Request, who: User) -> Principal:
     """A change from the pages must carry the session's form token (header for HTMX, field for forms)."""
     sent = request.headers.get("x-csrf-token") or str((await request.form()).get("csrf") or "")
-    if not hmac.compare_digest(sent, request.state.session.csrf):
+    if not hmac.compare_digest(sent.encode(), request.state.session.csrf.encode()):
         raise NotPermitted(
             "the form's security token is missing or stale", hint="reload the page and submit the form again"
         )

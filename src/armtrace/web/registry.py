@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from armtrace.domain.accounts import Principal
@@ -16,6 +16,7 @@ from armtrace.web.render import render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(allowed("registry.read"))]
+MAX_ID = 2**63 - 1  # a 64-bit key on both stores
 STATUSES = ("held", "in_stock", "exported", "lost", "stolen", "recovered", "deactivated", "destroyed")
 
 
@@ -25,14 +26,14 @@ def weapons(
     who: Reader,
     serial: str = "",
     status: str = "",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> Response:
     rt = runtime_of(request)
     f = WeaponFilter(serial.strip() or None, None, status if status in STATUSES else None)
     with rt.engine.connect() as conn:
         found = list_weapons(conn, f, page, 25)
     holders = who.may("registry.read_holders")
-    if f.serial or f.status:
+    if f.serial or f.status or holders:  # every search, and every page that shows holders' names
         query = {k: v for k, v in dataclasses.asdict(f).items() if v is not None}
         action = "registry:weapons:search" + (":holders" if holders else "")
         accounts.record_access(who.actor, action, None, {**query, "page": page}, rt.uow(who.actor), rt.clock)
@@ -42,7 +43,7 @@ def weapons(
 
 
 @router.get("/weapons/{weapon_id}")
-def weapon(request: Request, weapon_id: int, who: Reader) -> Response:
+def weapon(request: Request, weapon_id: Annotated[int, Path(ge=1, le=MAX_ID)], who: Reader) -> Response:
     rt = runtime_of(request)
     holders = who.may("registry.read_holders")
     with rt.engine.connect() as conn:

@@ -38,7 +38,7 @@ def read(cookie: str | None, now: datetime, secret: str) -> Session | None:
     if not cookie or "." not in cookie:
         return None
     body, signature = cookie.rsplit(".", 1)
-    if not hmac.compare_digest(signature, _sign(body, secret)):
+    if not hmac.compare_digest(signature.encode(), _sign(body, secret).encode()):
         return None
     try:
         data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))

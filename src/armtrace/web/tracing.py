@@ -15,8 +15,8 @@ from armtrace.queries.approvals import approvals
 from armtrace.queries.disclosure import draft_answer
 from armtrace.queries.registry import weapon_detail
 from armtrace.queries.tracing import list_requests, peers, request_detail, statistics_of
+from armtrace.services import accounts, tracing
 from armtrace.services import approvals as two_person
-from armtrace.services import tracing
 from armtrace.web.auth import allowed, csrf_checked, runtime_of
 from armtrace.web.charts import bars
 from armtrace.web.render import render
@@ -85,7 +85,7 @@ async def new(request: Request, who: Officer, checked: Checked) -> Response:
                 bases, values.get("legal_justification", ""), values.get("circumstances", ""), markings,
                 values.get("category") or None, values.get("calibre") or None, values.get("intended_use", ""),
                 photographs=photos, requested=values.get("requested") or None,
-                weapon_id=int(weapon) if weapon.isdigit() else None,
+                weapon_id=_record_id(weapon),
             ),
             rt.uow(who.actor),
             rt.clock,
@@ -96,13 +96,24 @@ async def new(request: Request, who: Officer, checked: Checked) -> Response:
     return RedirectResponse(f"/trace/{ref}", status_code=303)
 
 
+def _record_id(text: str) -> int | None:
+    """A record number typed in a form, if it is one."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID else None
+
+
 def _peers(request: Request) -> list[tuple[str, str | None]]:
     with runtime_of(request).engine.connect() as conn:
         return peers(conn)
 
 
 @router.get("/trace/{request_id}")
-def case(request: Request, request_id: str, who: Reader, weapon_id: int | None = None) -> Response:
+def case(
+    request: Request,
+    request_id: str,
+    who: Reader,
+    weapon_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> Response:
     rt = runtime_of(request)
     with rt.engine.connect() as conn:
         d = request_detail(conn, request_id, rt.clock.now())
@@ -111,6 +122,8 @@ def case(request: Request, request_id: str, who: Reader, weapon_id: int | None =
         open_ = d["direction"] == "incoming" and d["status"] in ("sent", "acknowledged")
         if open_ and not waiting and who.may("tracing.act"):
             draft = draft_answer(conn, request_id, weapon_id)
+    if draft is not None:  # the draft shows the registry's record, holders included
+        accounts.record_access(who.actor, "tracing:answer:draft", request_id, None, rt.uow(who.actor), rt.clock)
     return render(request, "tracing/case.html", d=d, draft=draft, choices=CHOICES, error=None, waiting=waiting)
 
 
@@ -168,7 +181,7 @@ def answer(
     cmd = tracing.AnswerRequest(
         request_id, outcome, restriction or None, failure or None,
         tuple(line.strip() for line in facts.splitlines() if line.strip()), next_country or None,
-        int(weapon_id) if weapon_id.isdigit() else None,
+        _record_id(weapon_id),
     )  # fmt: skip
     try:
         two_person.answer_or_ask(cmd, rt.uow(who.actor), rt.clock)
