@@ -3,6 +3,7 @@ input, holders' names withheld from roles that may not read them, and every sear
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +83,7 @@ ENDPOINTS = [
     ("POST", "/api/v1/approvals/{approval_id}/approve", "approvals.decide", None),
     ("POST", "/api/v1/approvals/{approval_id}/reject", "approvals.decide", {"note": "no document"}),
     ("POST", "/api/v1/imports", "registry.import", "file"),
+    ("POST", "/api/v1/businesses/closures", "registry.record", "closure"),
     ("GET", "/api/v1/verify", "registry.verify", None),
     ("POST", "/api/v1/identify", "identify.search", {"serial": "AK12345?"}),
     ("GET", "/api/v1/trace/requests", "tracing.read", None),
@@ -93,6 +95,11 @@ ENDPOINTS = [
     ("POST", "/api/v1/trace/requests/{request_id}/answer", "tracing.act", {"outcome": "refused"}),
     ("POST", "/api/v1/trace/requests/{request_id}/follow", "tracing.act", None),
     ("GET", "/api/v1/trace/statistics", "tracing.statistics", None),
+    ("GET", "/api/v1/trace/node", "tracing.read", None),
+    ("GET", "/api/v1/trace/peers", "tracing.read", None),
+    ("POST", "/api/v1/trace/peers", "node.manage", {"node_id": "TZA-NFP", "address": "https://tz.example",
+                                                    "public_key": "B" * 43 + "=", "country": "TZA"}),
+    ("GET", "/api/v1/trace/outbox", "tracing.read", None),
     ("GET", "/api/v1/users", "accounts.manage", None),
     ("POST", "/api/v1/users", "accounts.manage", {"username": "u{n}", "name": "U", "password": PASSWORD,
                                                  "roles": ["analyst"]}),
@@ -100,6 +107,33 @@ ENDPOINTS = [
     ("DELETE", "/api/v1/tokens/{token_id}", "accounts.manage", None),
     ("GET", "/api/v1/access-log", "accounts.audit", None),
 ]  # fmt: skip
+
+
+def book(serial: str) -> dict[str, object]:
+    """One record of a closed dealer's books, as JSON Lines carry it."""
+    weapon = {"category": "self_loading_pistol", "manufacturer": "Glock", "model": "17", "serial": serial}
+    sale = {"type": "transferred", "why": "Sale 1", "occurred_at": "2015-01-02T10:00:00Z", "country": "KEN",
+            "holder": "Licensed holder 12"}  # fmt: skip
+    return {"weapon": weapon, "events": [sale]}
+
+
+def test_a_closed_dealers_books_pass_into_the_register_through_the_api(api: Api) -> None:
+    lines = "".join(json.dumps(book(s)) + "\n" for s in ("GLK001", "GLK002"))
+    response = api.client.post(
+        "/api/v1/businesses/closures",
+        files={"records": ("books.jsonl", lines)},
+        data={"name": "Coast Arms", "kind": "dealer", "closed_on": "2024-06-30", "why": "Firearms Act s.19"},
+        headers=api.as_(Role.REGISTRY_CLERK),
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["records"] == 2
+    bad = api.client.post(
+        "/api/v1/businesses/closures",
+        files={"records": ("books.jsonl", "not json\n")},
+        data={"name": "Other", "kind": "dealer", "closed_on": "2024-06-30", "why": "Act"},
+        headers=api.as_(Role.REGISTRY_CLERK),
+    )
+    assert bad.status_code == 422 and "books.jsonl:1 is not JSON" in bad.json()["detail"]
 
 
 def test_the_endpoint_table_covers_every_api_route_and_every_permission(api: Api) -> None:
@@ -123,7 +157,12 @@ def test_every_role_gets_exactly_what_the_permission_table_lists(api: Api) -> No
             url = path.format(
                 weapon_id=1, request_id="KEN-NFP-2026-000001", token_id=api.spare_token, approval_id=999_999
             )
-            if body == "file":
+            if body == "closure":
+                kwargs = {
+                    "files": {"records": ("books.jsonl", json.dumps(book(f"CL{n}")) + "\n")},
+                    "data": {"name": f"Dealer {n}", "kind": "dealer", "closed_on": "2024-06-30", "why": "Act 12"},
+                }
+            elif body == "file":
                 kwargs: dict[str, object] = {"files": {"file": ("r.csv", f"Serial,Make,Type\nZ{n},Glock,pistol\n")}}
             elif body is not None:
                 text = repr(body).replace("{n}", str(n))

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from armtrace.api.auth import allow, runtime_of
 from armtrace.api.errors import PROBLEMS, WAITING
 from armtrace.api.params import MAX_ID, PageNumber, PerPage, RecordId
 from armtrace.domain.accounts import Principal
+from armtrace.domain.errors import RuleViolation
 from armtrace.queries.registry import WeaponFilter, list_weapons, weapon_detail
 from armtrace.services import accounts
 from armtrace.services import approvals as two_person
 from armtrace.services.importing import ImportFile, import_file
 from armtrace.services.intake import EventInput
 from armtrace.services.integrity import verify
+from armtrace.services.records import CloseBusiness, close_business, read_records
 from armtrace.services.registry import (
     AddWeapon,
     AssignMark,
@@ -205,6 +207,34 @@ def state_mark(
     rt = runtime_of(request)
     cmd = AssignMark(weapon_id, body.country, body.why, body.location, body.text)
     return _recorded(assign_mark(cmd, rt.uow(who.actor), rt.clock, rt.policy))
+
+
+@router.post(
+    "/businesses/closures",
+    status_code=201,
+    summary="A manufacturer or dealer closes: its records (JSON Lines) pass into the State register",
+)
+def close(
+    request: Request,
+    records: UploadFile,
+    who: Annotated[Principal, Depends(allow("registry.record"))],
+    name: Annotated[str, Form()],
+    kind: Annotated[str, Form(description="manufacturer or dealer")],
+    closed_on: Annotated[date, Form()],
+    why: Annotated[str, Form(description="The decision or law under which its records pass to the State")],
+    country: Annotated[str | None, Form()] = None,
+    licence: Annotated[str | None, Form()] = None,
+) -> dict[str, Any]:
+    rt = runtime_of(request)
+    try:
+        text = records.file.read().decode("utf-8")
+    except UnicodeDecodeError:
+        raise RuleViolation("the records file is not UTF-8 text", hint="send JSON Lines in UTF-8") from None
+    loaded = read_records(text, records.filename or "records")
+    cmd = CloseBusiness(name, kind, closed_on, why, country, licence)
+    business_id, result = close_business(cmd, loaded, rt.uow(who.actor), rt.clock, rt.policy)
+    return {"business_id": business_id, "records": result.loaded, "events": result.events,
+            "already_registered": len(result.duplicates)}  # fmt: skip
 
 
 @router.post("/imports", summary="Import a CSV, JSON Lines or EPCIS 2.0 file; rejected rows are listed")

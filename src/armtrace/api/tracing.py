@@ -14,7 +14,14 @@ from armtrace.api.params import MAX_ID, OptionalId, PageNumber, PerPage
 from armtrace.domain.accounts import Principal
 from armtrace.domain.tracing import Markings
 from armtrace.queries.disclosure import draft_answer
-from armtrace.queries.tracing import count_requests, list_requests, request_detail, statistics_of
+from armtrace.queries.tracing import (
+    count_requests,
+    list_requests,
+    peers,
+    request_detail,
+    statistics_of,
+    undelivered,
+)
 from armtrace.services import accounts, tracing
 from armtrace.services import approvals as two_person
 
@@ -168,3 +175,41 @@ def stats(request: Request, who: Annotated[Principal, Depends(allow("tracing.sta
         "failure_reasons": [{"reason": r, "count": n} for r, n in s.failure_reasons],
         "restrictions": [{"reason": r, "count": n} for r, n in s.restrictions],
     }
+
+
+class PeerIn(BaseModel):
+    model_config = Strict
+    node_id: str = Field(min_length=1, max_length=40)
+    role: str = Field("state", description="state, or hub for an international body")
+    address: str = Field(description="The peer's base URL, e.g. https://trace.example.gov")
+    public_key: str = Field(description="The peer's Ed25519 public key, base64 (from its GET /exchange/v1/node)")
+    country: str | None = None
+
+
+@router.get("/node", summary="This node's identity and national point of contact (ITI para 25)")
+def this_node(request: Request, who: Reader) -> dict[str, Any]:
+    rt = runtime_of(request)
+    return tracing.node_identity(rt.uow(who.actor))
+
+
+@router.get("/peers", summary="The nodes this one trusts, with the only key each may sign with")
+def peer_list(request: Request, who: Reader) -> list[dict[str, Any]]:
+    with runtime_of(request).engine.connect() as conn:
+        return [{"node_id": node, "country": country} for node, country in peers(conn)]
+
+
+@router.post("/peers", status_code=201, summary="Trust another node (or update its address and key)")
+def peer_add(
+    request: Request, body: PeerIn, who: Annotated[Principal, Depends(allow("node.manage"))]
+) -> dict[str, str]:
+    rt = runtime_of(request)
+    cmd = tracing.AddPeer(body.node_id, body.role, body.address, body.public_key, body.country)
+    tracing.add_peer(cmd, rt.uow(who.actor), rt.clock)
+    return {"node_id": body.node_id}
+
+
+@router.get("/outbox", summary="Messages waiting for delivery, with their attempts and last error")
+def outbox(request: Request, who: Reader) -> dict[str, Any]:
+    with runtime_of(request).engine.connect() as conn:
+        waiting = undelivered(conn)
+    return {"waiting": [dataclasses.asdict(m) for m in waiting], "count": len(waiting)}

@@ -14,7 +14,7 @@ from armtrace.cli.output import ArmtraceGroup, console, ready
 from armtrace.domain.errors import RuleViolation
 from armtrace.queries.registry import WeaponFilter, list_weapons, weapon_detail
 from armtrace.services.intake import EventInput
-from armtrace.services.records import CloseBusiness, close_business, record_from_json
+from armtrace.services.records import CloseBusiness, close_business, read_records
 from armtrace.services.registry import (
     AddWeapon,
     AssignMark,
@@ -325,15 +325,7 @@ def business_close(
         closed = date.fromisoformat(closed_on)
     except ValueError:
         raise RuleViolation(f"--closed-on {closed_on!r} is not a date", hint="write it as YYYY-MM-DD") from None
-    loaded = []
-    for number, line in enumerate(records.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.strip():
-            try:
-                loaded.append(record_from_json(json.loads(line), allow_unlisted_manufacturer=True))
-            except json.JSONDecodeError as exc:
-                raise RuleViolation(
-                    f"{records}:{number} is not JSON: {exc.msg}", hint="write one JSON object a line"
-                ) from None
+    loaded = read_records(records.read_text(encoding="utf-8"), str(records))
     business_id, result = close_business(
         CloseBusiness(name, kind, closed, why, country, licence), loaded, rt.uow(), rt.clock, rt.policy
     )

@@ -46,6 +46,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "tracing.statistics": frozenset({R.ADMIN, R.TRACING_OFFICER, R.ANALYST, R.AUDITOR}),
     # acts that need two people: seeing what waits, and deciding (the act's own permission is checked too)
     "approvals.decide": frozenset({R.ADMIN, R.REGISTRY_CLERK, R.TRACING_OFFICER, R.AUDITOR}),
+    # this node: the peers it trusts
+    "node.manage": frozenset({R.ADMIN}),
     # accounts
     "accounts.manage": frozenset({R.ADMIN}),
     "accounts.audit": frozenset({R.ADMIN, R.AUDITOR}),

@@ -199,3 +199,26 @@ def peers(conn: sa.Connection) -> list[tuple[str, str | None]]:
     """The nodes this one may ask: (node id, country)."""
     p = t.peers.c
     return [(r.node_id, r.country) for r in conn.execute(sa.select(p.node_id, p.country).order_by(p.node_id))]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A message in the outbox not delivered yet."""
+
+    id: str
+    recipient: str
+    created_at: datetime
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+
+
+def undelivered(conn: sa.Connection, limit: int = 500) -> list[Waiting]:
+    o = t.outbox.c
+    rows = conn.execute(
+        sa.select(o.id, o.recipient, o.created_at, o.attempts, o.next_attempt_at, o.last_error)
+        .where(o.delivered_at.is_(None))
+        .order_by(o.seq)
+        .limit(limit)
+    )
+    return [Waiting(*r) for r in rows]

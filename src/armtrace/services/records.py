@@ -9,6 +9,7 @@ linked to the closed company, and stay searchable by it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -257,6 +258,26 @@ def close_business(
             )
         uow.commit()
     return business_id, result
+
+
+def read_records(text: str, source: str) -> list[WeaponRecord]:
+    """A company's records as JSON Lines (one weapon with its events a line); a line that is not JSON is
+    refused with its number."""
+    records = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise RuleViolation(
+                    f"{source}:{number} is not JSON: {exc.msg}", hint="write one JSON object a line"
+                ) from None
+            if not isinstance(obj, Mapping):
+                raise RuleViolation(
+                    f"{source}:{number} is not a JSON object", hint='write {"weapon": ..., "events": [...]}'
+                )
+            records.append(record_from_json(obj, allow_unlisted_manufacturer=True))
+    return records
 
 
 def record_from_json(obj: Mapping[str, object], *, allow_unlisted_manufacturer: bool = False) -> WeaponRecord:
