@@ -96,3 +96,11 @@ def test_a_clerk_listing_weapons_with_holders_is_written_to_the_access_log(pages
     with engine.connect() as conn:
         actions = conn.execute(sa.select(t.access_log.c.action, t.access_log.c.actor)).all()
     assert ("registry:weapons:search:holders", "marie") in actions
+
+
+def test_a_french_form_explains_its_errors_in_french(pages: TestClient) -> None:
+    csrf = sign_in(pages, "marie")
+    response = pages.post("/trace/new?lang=fr", data={"csrf": csrf, "legal_justification": "Loi 7", "serial": ""})
+    assert response.status_code == 422 and '<html lang="fr"' in response.text
+    assert 'name="circumstances" aria-invalid="true"' in response.text
+    assert "the circumstances of the find are missing" not in response.text  # translated, not left in English

@@ -7,21 +7,35 @@ import re
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from armtrace.web import i18n
 from armtrace.web.vocabulary import WORDS
 
-WEB = Path(__file__).parents[2] / "src" / "armtrace" / "web"
-METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
-OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+SRC = Path(__file__).parents[2] / "src" / "armtrace"
+WEB = SRC / "web"
+METHODS = [
+    ("web/**.py", "python"),
+    ("domain/**.py", "python"),
+    ("services/**.py", "python"),
+    ("interop/**.py", "python"),
+    ("web/templates/**.html", "jinja2"),
+]
+OPTIONS = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+# The domain's fixed messages: a problem's message (ProblemList.add's second argument) and an error's detail.
+KEYWORDS = {
+    **DEFAULT_KEYWORDS,
+    "add": (2,),
+    **dict.fromkeys(("RuleViolation", "NotFound", "Conflict", "NotPermitted", "NotSignedIn", "DeadlinePassed"), None),
+}
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def used() -> set[str]:
     """Every message the pages' sources pass to gettext, found as `pybabel extract` finds them."""
-    return {m[2] for m in extract_from_dir(str(WEB), METHODS, options_map=OPTIONS) if isinstance(m[2], str)}
+    found = extract_from_dir(str(SRC), METHODS, options_map=OPTIONS, keywords=KEYWORDS)  # type: ignore[arg-type]
+    return {m[2] for m in found if isinstance(m[2], str)}
 
 
 def catalogue(lang: str):  # type: ignore[no-untyped-def]
@@ -32,7 +46,7 @@ def catalogue(lang: str):  # type: ignore[no-untyped-def]
 def test_the_template_of_messages_is_up_to_date_with_the_sources() -> None:
     with open(WEB / "locales" / "messages.pot", encoding="utf-8") as f:
         template = {m.id for m in read_po(f) if m.id}
-    assert template == used(), "run: pybabel extract -F babel.cfg -o src/armtrace/web/locales/messages.pot ."
+    assert template == used(), "run the pybabel extract command written in babel.cfg"
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])

@@ -21,6 +21,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "translated where it is shown"
+    """Mark a fixed message for the catalogues; the pages translate it when they show it."""
+    return message
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input: where, what was given, why (the rule), what to do."""

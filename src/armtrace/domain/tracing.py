@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from armtrace.domain.errors import ProblemList, RuleViolation
+from armtrace.domain.errors import N_, ProblemList, RuleViolation
 
 CONTENT_RULE = "ITI, section on cooperation in tracing: content of a request"
 ANSWER_RULE = "ITI, section on cooperation in tracing: responses and their restrictions"
@@ -114,15 +114,19 @@ class RequestContent:
 REQUIRED_TEXT = (  # (field, what is missing, what to do)
     (
         "legal_justification",
-        "the legal basis for considering the weapon illicit is missing",
-        "cite the law, order or resolution",
+        N_("the legal basis for considering the weapon illicit is missing"),
+        N_("cite the law, order or resolution"),
     ),
     (
         "circumstances",
-        "the circumstances of the find are missing",
-        "say where, when and how the weapon was found or seized",
+        N_("the circumstances of the find are missing"),
+        N_("say where, when and how the weapon was found or seized"),
     ),
-    ("intended_use", "the intended use of the information is missing", "e.g. criminal investigation, prosecution"),
+    (
+        "intended_use",
+        N_("the intended use of the information is missing"),
+        N_("e.g. criminal investigation, prosecution"),
+    ),
 )
 
 

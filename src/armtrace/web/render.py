@@ -22,6 +22,9 @@ def environment(lang: str) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    # Texts that arrive whole (an error's detail, a problem's message) are looked up as they are and never
+    # %-formatted: they may carry what the user typed, '%' included.
+    env.globals["tr"] = i18n.translations(lang).gettext
     return env
 
 
