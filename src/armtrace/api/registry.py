@@ -117,9 +117,8 @@ def weapons(
     with rt.engine.connect() as conn:
         found = list_weapons(conn, f, page, per_page)
     holders = who.may("registry.read_holders")
-    query = {k: v for k, v in dataclasses.asdict(f).items() if v is not None}
-    action = "registry:weapons:search" + (":holders" if holders else "")
-    accounts.record_access(who.actor, action, None, {**query, "page": page}, rt.uow(who.actor), rt.clock)
+    query = {**{k: v for k, v in dataclasses.asdict(f).items() if v is not None}, "page": page}
+    accounts.weapons_listed(who, query, holders, rt.uow(who.actor), rt.clock)
     items = [{**dataclasses.asdict(w), **({} if holders else {"holder": None})} for w in found.items]
     return {"items": items, "total": found.total, "page": found.page, "per_page": found.per_page}
 
@@ -132,10 +131,7 @@ def weapon(
     holders = who.may("registry.read_holders")
     with rt.engine.connect() as conn:
         d = weapon_detail(conn, weapon_id, holders=holders)
-    if holders:
-        accounts.record_access(
-            who.actor, "registry:holders:read", f"weapon:{weapon_id}", None, rt.uow(who.actor), rt.clock
-        )
+    accounts.weapon_read(who, weapon_id, holders, rt.uow(who.actor), rt.clock)
     return dataclasses.asdict(d)
 
 

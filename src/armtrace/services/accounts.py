@@ -174,6 +174,20 @@ def record_access(
         uow.commit()
 
 
+def weapons_listed(who: Principal, query: dict[str, Any], holders: bool, uow: UnitOfWork, clock: Clock) -> None:
+    """A search of the registry, or a list that shows holders' names, goes to the access log."""
+    searched = {k: v for k, v in query.items() if v is not None and k != "page"}
+    if searched or holders:
+        action = "registry:weapons:search" + (":holders" if holders else "")
+        record_access(who.actor, action, None, query, uow, clock)
+
+
+def weapon_read(who: Principal, weapon_id: int, holders: bool, uow: UnitOfWork, clock: Clock) -> None:
+    """A weapon's page read with its holders' names goes to the access log."""
+    if holders:
+        record_access(who.actor, "registry:holders:read", f"weapon:{weapon_id}", None, uow, clock)
+
+
 def _principal(user: dict[str, Any]) -> Principal:
     roles, _ = roles_from(user["roles"])
     return Principal(Actor(user["username"], user["name"]), roles)

@@ -33,10 +33,8 @@ def weapons(
     with rt.engine.connect() as conn:
         found = list_weapons(conn, f, page, 25)
     holders = who.may("registry.read_holders")
-    if f.serial or f.status or holders:  # every search, and every page that shows holders' names
-        query = {k: v for k, v in dataclasses.asdict(f).items() if v is not None}
-        action = "registry:weapons:search" + (":holders" if holders else "")
-        accounts.record_access(who.actor, action, None, {**query, "page": page}, rt.uow(who.actor), rt.clock)
+    query = {**{k: v for k, v in dataclasses.asdict(f).items() if v is not None}, "page": page}
+    accounts.weapons_listed(who, query, holders, rt.uow(who.actor), rt.clock)
     return render(
         request, "registry/weapons.html", found=found, serial=serial, status=status, statuses=STATUSES, holders=holders
     )
@@ -48,8 +46,5 @@ def weapon(request: Request, weapon_id: Annotated[int, Path(ge=1, le=MAX_ID)], w
     holders = who.may("registry.read_holders")
     with rt.engine.connect() as conn:
         detail = weapon_detail(conn, weapon_id, holders=holders)
-    if holders:
-        accounts.record_access(
-            who.actor, "registry:holders:read", f"weapon:{weapon_id}", None, rt.uow(who.actor), rt.clock
-        )
+    accounts.weapon_read(who, weapon_id, holders, rt.uow(who.actor), rt.clock)
     return render(request, "registry/weapon.html", d=detail, w=detail.weapon, holders=holders)
