@@ -25,6 +25,8 @@ from armtrace.store.migrate import upgrade
 from armtrace.store.uow import UnitOfWork
 
 LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+# Tests read the command line's English; a French or Arabic test asks for its language itself.
+os.environ["ARMTRACE_LANG"] = "en"
 
 
 def _postgres_url() -> str | None:

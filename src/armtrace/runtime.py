@@ -13,7 +13,7 @@ from functools import cached_property
 import sqlalchemy as sa
 
 from armtrace.domain.actors import Actor, Clock, SystemClock
-from armtrace.domain.errors import RuleViolation
+from armtrace.domain.errors import N_, RuleViolation
 from armtrace.domain.retention import RecordType, RetentionPolicy
 from armtrace.domain.tracing import Deadlines
 from armtrace.settings import Settings
@@ -68,11 +68,13 @@ class Runtime:
             current = is_current(self.engine)
         except sa.exc.OperationalError as exc:
             raise RuleViolation(
-                f"cannot open the store at {self.safe_url}: {exc.orig}", hint="check ARMTRACE_DATABASE_URL"
+                N_("cannot open the store at %(store)s: %(error)s", store=self.safe_url, error=str(exc.orig)),
+                hint=N_("check ARMTRACE_DATABASE_URL"),
             ) from exc
         if not current:
             raise RuleViolation(
-                f"the store at {self.safe_url} is not initialised or not up to date", hint="run 'armtrace init' first"
+                N_("the store at %(store)s is not initialised or not up to date", store=self.safe_url),
+                hint=N_("run 'armtrace init' first"),
             )
 
     @property

@@ -277,3 +277,13 @@ def test_an_answer_that_discloses_registry_data_waits_for_a_second_officer(api: 
 
 def _public_key(api: Api) -> str:
     return str(api.client.get("/exchange/v1/node").json()["public_key"])
+
+
+def test_an_error_is_worded_in_the_language_the_client_accepts(api: Api) -> None:
+    english = api.client.get("/api/v1/weapons/999", headers=api.as_(Role.REGISTRY_CLERK)).json()
+    french = api.client.get(
+        "/api/v1/weapons/999", headers={**api.as_(Role.REGISTRY_CLERK), "Accept-Language": "fr-SN,fr;q=0.9"}
+    ).json()
+    assert english["detail"] == "there is no weapon #999"
+    assert french["detail"] != english["detail"] and "999" in french["detail"]
+    assert french["title"] != english["title"] and french["hint"] != english["hint"]

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from armtrace import i18n
 from armtrace.cli.main import app
+from armtrace.domain.errors import N_
 
 runner = CliRunner()
 
@@ -21,6 +26,29 @@ def armtrace(url: str, *args: str) -> tuple[int, str]:
 @pytest.fixture
 def store(store_url: str) -> str:
     return store_url
+
+
+PASSWORDS = {"clerk": "ledger keeper 4419", "supervisor": "second signature 8820"}
+
+
+def signed(url: str, user: str, *args: str, password: str | None = None) -> tuple[int, str]:
+    """The command as a user of the registry, for the acts held to the two-person rule."""
+    env = {"COLUMNS": "200", "ARMTRACE_PASSWORD": password or PASSWORDS[user]}
+    result = runner.invoke(app, ["--db", url, "--user", user, *args], env=env)
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def staff(store: str) -> str:
+    """Two registry clerks: one asks, the other approves."""
+    for user in PASSWORDS:
+        result = runner.invoke(
+            app,
+            ["--db", store, "user", "add", user, "--name", user.title(), "--role", "registry_clerk"],
+            env={"ARMTRACE_NEW_PASSWORD": PASSWORDS[user]},
+        )
+        assert result.exit_code == 0, result.output
+    return store
 
 
 ADD = [
@@ -141,7 +169,8 @@ def test_an_event_on_a_missing_weapon_exits_3(store) -> None:
     assert code == 3 and "there is no weapon #42" in out
 
 
-def test_a_correction_is_shown_on_the_timeline(store) -> None:
+def test_a_correction_of_the_holder_waits_for_a_second_clerk_then_shows_on_the_timeline(staff) -> None:
+    store = staff
     armtrace(store, *ADD)
     armtrace(
         store,
@@ -157,10 +186,47 @@ def test_a_correction_is_shown_on_the_timeline(store) -> None:
         "--why",
         "IV/1",
     )
-    code, out = armtrace(store, "event", "correct", "1", "2", "--set", "holder=Unit 5", "--why", "unit misread")
-    assert code == 0 and "Corrected weapon #1" in out
+    correct = ["event", "correct", "1", "2", "--set", "holder=Unit 5", "--why", "unit misread"]
+    code, out = armtrace(store, *correct)
+    assert code == 5 and "two-person rule" in out and "--user" in out
+    code, out = signed(store, "clerk", *correct)
+    assert code == 0 and "Waiting for approval #1" in out
+    assert "Unit 5" not in armtrace(store, "weapon", "show", "1")[1]
+    code, out = signed(store, "clerk", "approval", "decide", "1", "--approve")
+    assert code == 5 and "cannot also approve it" in out
+    code, out = signed(store, "supervisor", "approval", "decide", "1", "--approve")
+    assert code == 0 and "Approval #1: approved by supervisor" in out
     code, out = armtrace(store, "weapon", "show", "1")
     assert "corrected by #3" in out and "restates event #2" in out and "Unit 5" in out
+    code, out = armtrace(store, "approval", "list", "--all")
+    assert "clerk" in out and "approved (supervisor)" in out
+
+
+def test_a_correction_that_leaves_the_holder_is_made_at_once_and_a_bad_one_never_waits(staff) -> None:
+    store = staff
+    armtrace(store, *ADD)
+    code, out = signed(store, "clerk", "event", "correct", "1", "1", "--set", "place=Mombasa", "--why", "typo")
+    assert code == 0 and "Corrected weapon #1: event #1" in out
+    code, out = signed(store, "clerk", "event", "correct", "1", "9", "--set", "holder=Unit 5", "--why", "misread")
+    assert code == 3 and "weapon #1 has no event #9" in out
+    code, out = armtrace(store, "approval", "list")
+    assert "Nothing waits for approval" in out
+
+
+def test_a_wrong_password_or_a_missing_permission_is_refused_at_the_command_line(staff) -> None:
+    store = staff
+    armtrace(store, *ADD)
+    correct = ["event", "correct", "1", "1", "--set", "holder=Unit 5", "--why", "misread"]
+    code, out = signed(store, "clerk", *correct, password="not the passphrase")
+    assert code == 5 and "the user name or the password is wrong" in out
+    added = runner.invoke(
+        app,
+        ["--db", store, "user", "add", "analyst", "--name", "An Analyst", "--role", "analyst"],
+        env={"ARMTRACE_NEW_PASSWORD": "pattern finder 5150"},
+    )
+    assert added.exit_code == 0, added.output
+    code, out = signed(store, "analyst", *correct, password="pattern finder 5150")
+    assert code == 5 and "it needs the permission 'registry.record'" in out
 
 
 def test_an_unmarked_weapon_is_flagged_and_given_a_state_mark(store) -> None:
@@ -246,13 +312,49 @@ def test_a_closed_dealers_books_are_taken_over_from_a_file(store, tmp_path: Path
     assert "U123456" in out
 
 
-def test_an_early_purge_is_refused_with_the_date(store, tmp_path: Path) -> None:
+def test_an_early_purge_is_refused_with_the_date_before_anyone_is_asked(staff, tmp_path: Path) -> None:
+    store = staff
     armtrace(store, *ADD)
     armtrace(store, "event", "add", "1", "--type", "destroyed", "--date", "2012-01-01", "--why", "DO/1")
-    code, out = armtrace(store, "retention", "purge", "1", "--why", "review", "--archive-dir", str(tmp_path / "a"))
+    purge = ["retention", "purge", "1", "--why", "review", "--archive-dir", str(tmp_path / "a")]
+    code, out = signed(store, "clerk", *purge)
     assert code == 2 and "must be kept until 2032-01-01" in out
+    assert "Nothing waits for approval" in armtrace(store, "approval", "list")[1]
+
+
+def test_a_purge_past_retention_is_carried_out_only_when_a_second_clerk_approves(staff, tmp_path: Path) -> None:
+    store = staff
+    old = [{"2003": "1971", "2009-05-04": "1975-05-04"}.get(arg, arg) for arg in ADD]  # made 1971, imported 1975
+    armtrace(store, *old)
+    armtrace(store, "event", "add", "1", "--type", "destroyed", "--date", "1980-01-01", "--why", "DO/1")
+    purge = ["retention", "purge", "1", "--why", "Order 12/2026", "--archive-dir", str(tmp_path / "a")]
+    code, out = signed(store, "clerk", *purge)
+    assert code == 0 and "Waiting for approval #1" in out
+    assert "Weapon #1" in armtrace(store, "weapon", "show", "1")[1]
+    code, out = signed(store, "supervisor", "approval", "decide", "1", "--reject")
+    assert code == 2 and "--note" in out
+    code, out = signed(store, "supervisor", "approval", "decide", "1", "--approve")
+    assert code == 0 and "approved" in out
+    assert len(list((tmp_path / "a").iterdir())) == 1
+    code, out = armtrace(store, "weapon", "show", "1")
+    assert code == 3 and "there is no weapon #1" in out
 
 
 def test_a_command_on_an_uninitialised_store_says_to_run_init(tmp_path: Path) -> None:
     code, out = armtrace(f"sqlite:///{tmp_path}/new.db", "weapon", "list")
     assert code == 2 and "armtrace init" in out
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_command_line_speaks_the_language_it_is_given(store, lang: str) -> None:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "ARMTRACE_LANG": lang, "COLUMNS": "200"}
+        command = [sys.executable, "-m", "armtrace.cli.main", "--db", store, *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+
+    missing = run("weapon", "show", "42")
+    detail = i18n.word(lang, N_("there is no weapon #%(weapon)s", weapon=42))
+    assert missing.returncode == 3 and detail != "there is no weapon #42"
+    assert detail in missing.stderr and i18n.word(lang, "What to do:") in missing.stderr
+    helped = run("approval", "--help")
+    assert i18n.word(lang, "Acts that wait for a second person's approval.") in helped.stdout

@@ -38,6 +38,10 @@ def test_the_demo_builds_a_registry_that_verifies_and_the_next_commands_find_it(
     assert "Why traces failed: serial_obliterated (1)" in story
     assert "Answers restricted for: national_security (1)" in story
     assert "16 sent, 16 received and applied: each applied exactly once" in story
+    assert story.count("so it waits for a second officer") == 2  # Belgium's and Kenya's answers disclose
+    for store, expected in (("bel", [("officer", "supervisor", "approved")]), ("uga", [])):
+        with sqlite3.connect(tmp_path / f"armtrace-demo-{store}.db") as db:
+            assert db.execute("SELECT requested_by, decided_by, status FROM approvals").fetchall() == expected
     for side in ("armtrace-demo-bel.db", "armtrace-demo-uga.db"):
         assert (tmp_path / side).exists()
     verify = run(tmp_path, "verify")

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from armtrace.domain.accounts import Principal, Role
 from armtrace.domain.actors import Actor
-from armtrace.domain.errors import Conflict, NotPermitted
+from armtrace.domain.errors import Conflict, NotFound, NotPermitted, RuleViolation
 from armtrace.domain.lifecycle import EventType
 from armtrace.domain.retention import RetentionPolicy
 from armtrace.services import approvals as two_person
@@ -159,3 +159,21 @@ def test_an_approved_act_refused_when_carried_out_is_marked_failed_with_the_reas
     with bel_engine.connect() as conn:
         status, note = conn.execute(sa.select(t.approvals.c.status, t.approvals.c.note)).one()
     assert status == "failed" and "cannot be answered" in note
+
+
+def test_a_correction_or_a_purge_that_would_be_refused_is_refused_at_once_rather_than_left_waiting(
+    as_, engine, clock, tmp_path: Path
+) -> None:
+    weapon = add_weapon(weapon_cmd("AK100004"), as_(ASKER.actor), clock, POLICY).weapon_id
+    with pytest.raises(NotFound, match="has no event #7"):
+        two_person.correct_or_ask(CorrectEvent(weapon, 7, "wrong unit", changes={"holder": "Unit 9"}),
+                                  as_(ASKER.actor), clock, POLICY)  # fmt: skip
+    with pytest.raises(RuleViolation, match="was not corrected"):
+        two_person.correct_or_ask(CorrectEvent(weapon, 1, "", changes={"holder": "Unit 9"}), as_(ASKER.actor),
+                                  clock, POLICY)  # fmt: skip
+    with pytest.raises(RuleViolation, match="kept until"):  # held, and made recently: far from its date
+        two_person.ask_purge(PurgeRecords((weapon,), "Board decision 12/2026", tmp_path), as_(ASKER.actor), clock)
+    with pytest.raises(NotFound, match="no weapon #999"):
+        two_person.ask_purge(PurgeRecords((999,), "Board decision 12/2026", tmp_path), as_(ASKER.actor), clock)
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(t.approvals)).scalar() == 0

@@ -1,5 +1,5 @@
-"""The pages' languages: French and Arabic translate every message the sources use; English words every
-stored code; placeholders survive translation; Arabic lays out right to left."""
+"""Languages of pages, API and command line: French and Arabic translate every message the sources use;
+English words every stored code; placeholders survive translation; Arabic lays out right to left."""
 
 from __future__ import annotations
 
@@ -10,18 +10,12 @@ import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
-from armtrace.web import i18n
+from armtrace import i18n
+from armtrace.domain.errors import N_
 from armtrace.web.vocabulary import WORDS
 
 SRC = Path(__file__).parents[2] / "src" / "armtrace"
-WEB = SRC / "web"
-METHODS = [
-    ("web/**.py", "python"),
-    ("domain/**.py", "python"),
-    ("services/**.py", "python"),
-    ("interop/**.py", "python"),
-    ("web/templates/**.html", "jinja2"),
-]
+METHODS = [("**.py", "python"), ("web/templates/**.html", "jinja2")]
 OPTIONS = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
 # The domain's fixed messages: a problem's message (ProblemList.add's second argument) and an error's detail.
 KEYWORDS = {
@@ -29,7 +23,7 @@ KEYWORDS = {
     "add": (2,),
     **dict.fromkeys(("RuleViolation", "NotFound", "Conflict", "NotPermitted", "NotSignedIn", "DeadlinePassed"), None),
 }
-PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sr]")
 
 
 def used() -> set[str]:
@@ -39,12 +33,12 @@ def used() -> set[str]:
 
 
 def catalogue(lang: str):  # type: ignore[no-untyped-def]
-    with open(WEB / "locales" / lang / "LC_MESSAGES" / "messages.po", encoding="utf-8") as f:
+    with open(SRC / "locales" / lang / "LC_MESSAGES" / "messages.po", encoding="utf-8") as f:
         return read_po(f, locale=lang)
 
 
 def test_the_template_of_messages_is_up_to_date_with_the_sources() -> None:
-    with open(WEB / "locales" / "messages.pot", encoding="utf-8") as f:
+    with open(SRC / "locales" / "messages.pot", encoding="utf-8") as f:
         template = {m.id for m in read_po(f) if m.id}
     assert template == used(), "run the pybabel extract command written in babel.cfg"
 
@@ -63,7 +57,7 @@ def test_english_gives_wording_to_every_stored_code() -> None:
     words = {m.id: m.string for m in catalogue("en") if m.id}
     codes = [code for key, code in WORDS.items() if not re.fullmatch(r"e\d", key)]  # e1..e7: error titles
     assert all(words.get(code) for code in codes), [c for c in codes if not words.get(c)]
-    assert i18n.gettext("en", "in_stock") == "in stock"
+    assert i18n.word("en", "in_stock") == "in stock"
 
 
 def test_the_language_comes_from_the_address_then_the_cookie_then_the_browser() -> None:
@@ -72,4 +66,18 @@ def test_the_language_comes_from_the_address_then_the_cookie_then_the_browser() 
     assert i18n.choose(None, None, "fr-CI,fr;q=0.9,en;q=0.8") == "fr"
     assert i18n.choose("xx", None, "sw-KE") == "en"
     assert (i18n.direction("ar"), i18n.direction("fr")) == ("rtl", "ltr")
-    assert i18n.gettext("fr", "Requests to answer") != "Requests to answer"
+    assert i18n.word("fr", "Requests to answer") != "Requests to answer"
+
+
+def test_a_message_with_values_is_worded_in_the_readers_language_and_stays_english_below() -> None:
+    message = N_("there is no weapon #%(weapon)s", weapon=42)
+    assert message == "there is no weapon #42"
+    french = i18n.word("fr", message)
+    assert "42" in french and french != message
+    assert french == i18n.translations("fr").gettext(message.template) % {"weapon": 42}
+    assert i18n.word("fr", "100% sure, typed by a user") == "100% sure, typed by a user"  # never %-formatted
+
+
+def test_a_broken_translation_falls_back_to_the_english_wording() -> None:
+    message = N_("weapon #%(weapon)s has no event #%(event)s", weapon=1, event=9)
+    assert message.worded(lambda template: "arme %(arme)s") == "weapon #1 has no event #9"

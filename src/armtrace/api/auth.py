@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from armtrace.domain.accounts import Principal
-from armtrace.domain.errors import NotSignedIn
+from armtrace.domain.errors import N_, NotSignedIn
 from armtrace.runtime import Runtime
 from armtrace.services import accounts
 
@@ -31,7 +31,8 @@ def caller(request: Request) -> Principal:
     if header.lower().startswith("bearer "):
         return accounts.principal_for_token(header[7:].strip(), rt.uow(), rt.clock)
     raise NotSignedIn(
-        "this needs an API token", hint="send 'Authorization: Bearer <token>' (create one with 'armtrace token create')"
+        "this needs an API token",
+        hint=N_("send 'Authorization: Bearer <token>' (create one with 'armtrace token create')"),
     )
 
 

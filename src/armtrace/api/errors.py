@@ -9,8 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
-from armtrace.domain.errors import ArmtraceError, Problem, RuleViolation, response_for
-from armtrace.web import i18n
+from armtrace import i18n
+from armtrace.domain.errors import N_, ArmtraceError, Problem, RuleViolation, response_for
 
 
 def problem(request: Request, exc: Exception) -> JSONResponse:
@@ -19,18 +19,24 @@ def problem(request: Request, exc: Exception) -> JSONResponse:
     lang = i18n.choose(None, None, request.headers.get("accept-language"))
     body: dict[str, object] = {
         "type": f"urn:armtrace:problem:{exc.code}",
-        "title": i18n.gettext(lang, exc.title),
+        "title": i18n.word(lang, exc.title),
         "status": status,
-        "detail": exc.detail,
+        "detail": i18n.word(lang, exc.detail),
         "instance": str(request.url.path),
     }
     if exc.rule:
         body["rule"] = exc.rule
     if exc.hint:
-        body["hint"] = exc.hint
+        body["hint"] = i18n.word(lang, exc.hint)
     if exc.problems:
         body["problems"] = [
-            {"field": p.field, "message": p.message, "rule": p.rule, "hint": p.hint} for p in exc.problems
+            {
+                "field": p.field,
+                "message": i18n.word(lang, p.message),
+                "rule": p.rule,
+                "hint": p.hint and i18n.word(lang, p.hint),
+            }
+            for p in exc.problems
         ]
     body.update({k: v for k, v in exc.extra.items() if isinstance(v, str | int | float | bool)})
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
@@ -44,7 +50,7 @@ def invalid_request(request: Request, exc: Exception) -> JSONResponse:
         for e in exc.errors()
     ]
     error = RuleViolation(
-        "the request does not match the API schema", hint="see /openapi.json for the fields", problems=problems
+        "the request does not match the API schema", hint=N_("see /openapi.json for the fields"), problems=problems
     )
     return problem(request, error)
 

@@ -15,7 +15,7 @@ from armtrace.api.auth import allow, runtime_of
 from armtrace.api.errors import PROBLEMS, WAITING
 from armtrace.api.params import MAX_ID, PageNumber, PerPage, RecordId
 from armtrace.domain.accounts import Principal
-from armtrace.domain.errors import RuleViolation
+from armtrace.domain.errors import N_, RuleViolation
 from armtrace.queries.registry import WeaponFilter, list_weapons, weapon_detail
 from armtrace.services import accounts
 from armtrace.services import approvals as two_person
@@ -225,7 +225,7 @@ def close(
     try:
         text = records.file.read().decode("utf-8")
     except UnicodeDecodeError:
-        raise RuleViolation("the records file is not UTF-8 text", hint="send JSON Lines in UTF-8") from None
+        raise RuleViolation("the records file is not UTF-8 text", hint=N_("send JSON Lines in UTF-8")) from None
     loaded = read_records(text, records.filename or "records")
     cmd = CloseBusiness(name, kind, closed_on, why, country, licence)
     business_id, result = close_business(cmd, loaded, rt.uow(who.actor), rt.clock, rt.policy)

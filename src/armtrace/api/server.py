@@ -10,7 +10,7 @@ import time
 import uvicorn
 
 from armtrace.api.app import create_app
-from armtrace.domain.errors import RuleViolation
+from armtrace.domain.errors import N_, RuleViolation
 from armtrace.runtime import Runtime
 
 
@@ -39,7 +39,8 @@ class BackgroundServer:
         while not self._server.started:
             if time.monotonic() > deadline or not self._thread.is_alive():
                 raise RuleViolation(
-                    f"the node's server did not start on {self.address}", hint="is the port already in use?"
+                    N_("the node's server did not start on %(address)s", address=self.address),
+                    hint=N_("is the port already in use?"),
                 )
             time.sleep(0.02)
 

@@ -14,11 +14,11 @@ from rich.table import Table
 
 from armtrace.cli.demo_serve import serve_world
 from armtrace.cli.demo_tracing import remove_sides, run_story, side_paths
-from armtrace.cli.output import console, runtime
+from armtrace.cli.output import _, console, runtime, word
 from armtrace.demo.recoveries import damage
 from armtrace.demo.registry import CLOSED_DEALER, STATE, national_registry
 from armtrace.domain.actors import Actor
-from armtrace.domain.errors import RuleViolation
+from armtrace.domain.errors import N_, RuleViolation
 from armtrace.queries.identify import IdentifyQuery, identify
 from armtrace.queries.registry import WeaponFilter, list_weapons, registry_summary
 from armtrace.queries.tracing import list_requests
@@ -33,20 +33,20 @@ BATCH = 1000
 
 def demo(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Option(help="The demo store (a new SQLite file)")] = Path("armtrace-demo.db"),
-    weapons: Annotated[int, typer.Option(min=100, help="How many weapons")] = 5000,
-    seed: Annotated[int, typer.Option(help="Same seed, same registry")] = 2005,
-    force: Annotated[bool, typer.Option(help="Replace an existing demo file")] = False,
-    serve: Annotated[bool, typer.Option(help="Keep the three nodes up, with their pages, until Ctrl-C")] = False,
-    port: Annotated[int, typer.Option(help="With --serve: the first of three ports (BEL, KEN, UGA)")] = 8401,
+    path: Annotated[Path, typer.Option(help=_("The demo store (a new SQLite file)"))] = Path("armtrace-demo.db"),
+    weapons: Annotated[int, typer.Option(min=100, help=_("How many weapons"))] = 5000,
+    seed: Annotated[int, typer.Option(help=_("Same seed, same registry"))] = 2005,
+    force: Annotated[bool, typer.Option(help=_("Replace an existing demo file"))] = False,
+    serve: Annotated[bool, typer.Option(help=_("Keep the three nodes up, with their pages, until Ctrl-C"))] = False,
+    port: Annotated[int, typer.Option(help=_("With --serve: the first of three ports (BEL, KEN, UGA)"))] = 8401,
 ) -> None:
-    """Build a realistic national registry in a fresh SQLite file and show what to try."""
     path = path.expanduser().resolve()
     taken = [p for p in (path, *side_paths(path)) if p.exists()]
     if taken:
         if not force:
             raise RuleViolation(
-                f"{taken[0]} already exists", hint="pass --force to replace the demo, or --path for another file"
+                N_("%(path)s already exists", path=taken[0]),
+                hint=N_("pass --force to replace the demo, or --path for another file"),
             )
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -59,12 +59,15 @@ def demo(
     records, closed_books = national_registry(weapons, seed, now)
     loaded = 0
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("Recording weapons and their histories", total=len(records))
+        task = progress.add_task(_("Recording weapons and their histories"), total=len(records))
         for start in range(0, len(records), BATCH):
             result = load_records(records[start : start + BATCH], rt.uow(), rt.clock, rt.policy, offset=start)
             if result.rejected:
                 first = result.rejected[0]
-                raise RuleViolation(f"demo record {first.index} was refused: {first.detail}", problems=first.problems)
+                raise RuleViolation(
+                    N_("demo record %(index)s was refused: %(detail)s", index=first.index, detail=first.detail),
+                    problems=first.problems,
+                )
             loaded += result.loaded
             progress.advance(task, len(records[start : start + BATCH]))
     close_business(
@@ -90,9 +93,9 @@ def demo(
     _recoveries(rt, seed)
     served = run_story(rt, path, seed, (port, port + 1, port + 2) if serve else None)
     example = flagged[0].id if flagged else 1
-    console.print("\n[bold]Point the other commands at this registry:[/bold]")
+    console.print("\n" + _("[bold]Point the other commands at this registry:[/bold]"))
     console.print(f"  export ARMTRACE_DATABASE_URL={url}")
-    console.print("\n[bold]Then try:[/bold]")
+    console.print("\n" + _("[bold]Then try:[/bold]"))
     for line in (
         "armtrace verify",
         "armtrace weapon list --manufacturer kalashnikov-concern",
@@ -109,7 +112,7 @@ def demo(
     if serve:
         serve_world(served)
         return
-    console.print("\n[bold]Click through the demo world[/bold] (pages for each node, demo sign-ins):")
+    console.print("\n" + _("[bold]Click through the demo world[/bold] (pages for each node, demo sign-ins):"))
     console.print("  armtrace demo --serve --force")
 
 
@@ -124,12 +127,21 @@ def _recoveries(rt: Runtime, seed: int) -> None:
     with rt.engine.connect() as conn:
         page = list_weapons(conn, WeaponFilter(status="held"), per_page=500)
         held = [(w.id, w.serial or "", w.manufacturer or "", w.model or "") for w in page.items]
-        console.print("\n[bold]Recovered weapons with damaged marks[/bold] (what the officer could read):")
+        console.print("\n" + _("[bold]Recovered weapons with damaged marks[/bold] (what the officer could read):"))
         for rec in damage(held, seed):
             found = identify(conn, IdentifyQuery(rec.serial_read, rec.manufacturer_read, model=rec.model_read, limit=3))
             best = found.candidates[0] if found.candidates else None
-            verdict = f"→ weapon #{best.weapon_id} ({best.score:.2f}: {best.explanation})" if best else "→ no candidate"
-            right = "" if best and best.weapon_id == rec.weapon_id else " [red](not the recorded weapon)[/red]"
+            verdict = (
+                _(
+                    "→ weapon #%(weapon)s (%(score)s: %(why)s)",
+                    weapon=best.weapon_id,
+                    score=format(best.score, ".2f"),
+                    why=word(best.explanation),
+                )
+                if best
+                else _("→ no candidate")
+            )
+            right = "" if best and best.weapon_id == rec.weapon_id else " " + _("[red](not the recorded weapon)[/red]")
             console.print(f"  {rec.where}; {rec.damage}:", soft_wrap=True)
             console.print(f"    {escape(rec.command())}", soft_wrap=True)
             console.print(f"    {escape(verdict)}{right}", soft_wrap=True)
@@ -171,15 +183,23 @@ def _print_summary(s: object, ok: bool, events: int) -> None:
 
     assert isinstance(s, Summary)
     console.print(
-        f"\n[bold]A national registry of {s.weapons:,} weapons[/bold] "
-        f"from {s.manufacturers} manufacturers, {s.events:,} lifecycle events "
-        f"from {s.first_event} to {s.last_event} [dim](synthetic data)[/dim]"
+        "\n"
+        + _(
+            "[bold]A national registry of %(weapons)s weapons[/bold] from %(manufacturers)s manufacturers, "
+            "%(events)s lifecycle events from %(first)s to %(last)s [dim](synthetic data)[/dim]",
+            weapons=format(s.weapons, ","),
+            manufacturers=s.manufacturers,
+            events=format(s.events, ","),
+            first=s.first_event,
+            last=s.last_event,
+        )
     )
-    table = Table("status", "weapons", title_justify="left", box=None)
+    table = Table(_("status"), _("weapons"), title_justify="left", box=None)
     for status, n in sorted(s.by_status.items(), key=lambda x: -x[1]):
-        table.add_row(status, f"{n:,}")
+        table.add_row(word(status), f"{n:,}")
     console.print(table)
-    console.print("Most recorded makers: " + ", ".join(f"{m} ({n})" for m, n in s.by_manufacturer[:6]))
-    console.print(f"Flagged (unmarked, obliterated, craft-made or 3D-printed): {s.flagged}")
-    verdict = "[green]intact[/green]" if ok else "[red]BROKEN[/red]"
-    console.print(f"Hash chain over {events:,} events: {verdict}")
+    makers = ", ".join(f"{m} ({n})" for m, n in s.by_manufacturer[:6])
+    console.print(_("Most recorded makers: %(makers)s", makers=makers))
+    console.print(_("Flagged (unmarked, obliterated, craft-made or 3D-printed): %(count)s", count=s.flagged))
+    verdict = "[green]" + _("intact") + "[/green]" if ok else "[red]" + _("BROKEN") + "[/red]"
+    console.print(_("Hash chain over %(events)s events: %(verdict)s", events=format(events, ","), verdict=verdict))

@@ -7,33 +7,19 @@ node's inbox while the newcomer switches tabs.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 
 import httpx
 
 from armtrace.api.server import BackgroundServer
 from armtrace.cli.demo_tracing import Served
-from armtrace.cli.output import console
+from armtrace.cli.output import _, console
+from armtrace.demo.people import PASSWORD, USERS, demo_users
 from armtrace.domain.actors import Actor
-from armtrace.domain.errors import Conflict
 from armtrace.exchange.delivery import deliver_due
 from armtrace.runtime import Runtime
-from armtrace.services import accounts, tracing
+from armtrace.services import tracing
 from armtrace.settings import Settings
-
-PASSWORD = "demo passphrase 2026"
-USERS = (
-    ("officer", "Demo tracing officer", ("tracing_officer", "registry_clerk", "analyst")),
-    ("supervisor", "Demo supervising officer", ("tracing_officer", "registry_clerk")),  # the second person
-    ("auditor", "Demo auditor", ("auditor",)),
-)
-
-
-def demo_users(rt: Runtime) -> None:
-    for username, name, roles in USERS:
-        with contextlib.suppress(Conflict):  # served before: the sign-ins exist
-            accounts.add_user(accounts.AddUser(username, name, PASSWORD, roles), rt.uow(), rt.clock)
 
 
 def serve_world(served: list[Served]) -> None:
@@ -49,29 +35,49 @@ def serve_world(served: list[Served]) -> None:
         workers.append(threading.Thread(target=_deliver, args=(rt, stop), name=f"outbox:{s.node_id}", daemon=True))
     for w in workers:
         w.start()
-    console.print("\n[bold]The demo world is up[/bold] — open the nodes in a browser:")
+    console.print("\n" + _("[bold]The demo world is up[/bold] — open the nodes in a browser:"))
     for s, server in zip(served, servers, strict=True):
         console.print(f"  {s.node_id}  {s.role:<35} {server.address}/", soft_wrap=True)
+    officer, supervisor, auditor = (username for username, _name, _roles in USERS)
     console.print(
-        f"Sign in on any node as [bold]officer[/bold], [bold]supervisor[/bold] or [bold]auditor[/bold], "
-        f"password '{PASSWORD}'. An answer that sends registry data abroad waits for a second officer: "
-        "the supervisor approves it from the dashboard or the request's page."
+        _(
+            "Sign in on any node as [bold]%(officer)s[/bold], [bold]%(supervisor)s[/bold] or "
+            "[bold]%(auditor)s[/bold], password '%(password)s'. An answer that sends registry data abroad waits "
+            "for a second officer: the supervisor approves it from the dashboard or the request's page.",
+            officer=officer,
+            supervisor=supervisor,
+            auditor=auditor,
+            password=PASSWORD,
+        )
     )
     uga, bel = servers[2].address, servers[0].address
-    console.print(
-        "\n[bold]A trace round trip by clicking[/bold]:\n"
-        f"  1. {uga}/weapons?status=recovered — open a seized weapon, then 'Open a tracing request for this weapon';\n"
-        "     fill in the legal basis, circumstances and intended use, draft it, and send it.\n"
-        f"  2. {bel}/ — the request is in 'Requests to acknowledge': open it, acknowledge, check the answer\n"
-        "     drafted from Belgium's registry, and send it; sign in as supervisor and approve it.\n"
-        f"  3. {uga}/trace?box=outbox — the answer is there; follow the chain to the next State if it names one.\n"
-        f"  Statistics: {uga}/statistics. Press Ctrl-C to stop the nodes.",
-        soft_wrap=True,
+    steps = (
+        _("[bold]A trace round trip by clicking[/bold]:"),
+        "  1. "
+        + _(
+            "%(page)s — open a seized weapon, then 'Open a tracing request for this weapon';\n"
+            "     fill in the legal basis, circumstances and intended use, draft it, and send it.",
+            page=uga + "/weapons?status=recovered",
+        ),
+        "  2. "
+        + _(
+            "%(page)s — the request is in 'Requests to acknowledge': open it, acknowledge, check the answer\n"
+            "     drafted from Belgium's registry, and send it; sign in as %(supervisor)s and approve it.",
+            page=bel + "/",
+            supervisor=supervisor,
+        ),
+        "  3. "
+        + _(
+            "%(page)s — the answer is there; follow the chain to the next State if it names one.",
+            page=uga + "/trace?box=outbox",
+        ),
+        "  " + _("Statistics: %(page)s. Press Ctrl-C to stop the nodes.", page=uga + "/statistics"),
     )
+    console.print("\n" + "\n".join(steps), soft_wrap=True)
     try:
         stop.wait()
     except KeyboardInterrupt:
-        console.print("Stopping the nodes.")
+        console.print(_("Stopping the nodes."))
     finally:
         stop.set()
         for server in servers:
@@ -85,5 +91,5 @@ def _deliver(rt: Runtime, stop: threading.Event) -> None:
                 tracing.send_reminders(rt.uow(), rt.clock)
                 deliver_due(rt.uow(), rt.clock, client)
             except Exception as exc:  # a pass that fails is tried again a second later
-                console.print(f"[yellow]delivery pass failed:[/yellow] {exc}")
+                console.print(_("[yellow]delivery pass failed:[/yellow] %(error)s", error=exc))
             stop.wait(1.0)

@@ -19,17 +19,20 @@ import httpx
 import sqlalchemy as sa
 
 from armtrace.api.server import BackgroundServer, free_port
-from armtrace.cli.output import console
+from armtrace.cli.output import _, console
 from armtrace.cli.tracing import print_case, print_disclosure, print_statistics
 from armtrace.demo.nodes import MAKER_ID, Exported, belgian_registry, ugandan_seizures
+from armtrace.demo.people import demo_users
 from armtrace.domain.actors import Actor, FixedClock
-from armtrace.domain.errors import RuleViolation
+from armtrace.domain.errors import N_, RuleViolation
 from armtrace.domain.tracing import Markings
 from armtrace.exchange.delivery import deliver_due
 from armtrace.queries.disclosure import draft_answer
 from armtrace.queries.registry import WeaponFilter, WeaponRow, list_weapons, weapon_detail
 from armtrace.queries.tracing import exchanged, request_detail, statistics_of
 from armtrace.runtime import Runtime
+from armtrace.services import accounts
+from armtrace.services import approvals as two_person
 from armtrace.services import tracing as tr
 from armtrace.services.records import load_records
 from armtrace.settings import Settings
@@ -91,19 +94,23 @@ def run_story(ken: Runtime, ken_path: Path, seed: int, ports: tuple[int, int, in
             seed,
         )
     nodes = {
-        "BEL": _node("BEL-FPS", "BEL", "State of manufacture", bel_path, clock),
+        "BEL": _node("BEL-FPS", "BEL", _("State of manufacture"), bel_path, clock),
         "KEN": Node(
-            "KEN-NFP", "KEN", "importing State", Runtime(ken.settings, clock, Actor("ken-nfp", "KEN NFP")), ken_path
+            "KEN-NFP", "KEN", _("importing State"), Runtime(ken.settings, clock, Actor("ken-nfp", "KEN NFP")), ken_path
         ),
-        "UGA": _node("UGA-NFP", "UGA", "State where the weapons were found", uga_path, clock),
+        "UGA": _node("UGA-NFP", "UGA", _("State where the weapons were found"), uga_path, clock),
     }
+    for n in nodes.values():
+        demo_users(n.runtime)
     _load(nodes["BEL"].runtime, belgian_registry(exported, seed))
     seized = ugandan_seizures(diverted, state_rifle, clock.now())
     _load(nodes["UGA"].runtime, [s.record for s in seized])
     with nodes["UGA"].runtime.engine.connect() as conn:
         ids = sorted(w.id for w in list_weapons(conn, WeaponFilter(), per_page=10).items)
     _identities(nodes, keys, ports or (free_port(), free_port(), free_port()))
-    console.print("\n[bold]Three national nodes trace weapons seized in Uganda[/bold] [dim](synthetic cases)[/dim]")
+    console.print(
+        "\n" + _("[bold]Three national nodes trace weapons seized in Uganda[/bold] [dim](synthetic cases)[/dim]")
+    )
     for n in nodes.values():
         assert n.server is not None
         console.print(f"  {n.node_id}  {n.role:<35} {n.server.address}  {n.path.name}", soft_wrap=True)
@@ -132,7 +139,7 @@ def _story(
     bel, ken, uga = nodes["BEL"], nodes["KEN"], nodes["UGA"]
 
     def exchange() -> None:
-        for _ in range(3):  # a message, its receipt, nothing more: three passes settle everything
+        for _round in range(3):  # a message, its receipt, nothing more: three passes settle everything
             if not sum(n.deliver(client) for n in nodes.values()):
                 return
 
@@ -142,22 +149,31 @@ def _story(
     def answer_from_registry(node: Node, request_id: str) -> None:
         with node.runtime.engine.connect() as conn:
             draft = draft_answer(conn, request_id)
-        console.print(f"\n{node.node_id}'s officer opens {request_id}.")
+        console.print("\n" + _("%(node)s's officer opens %(request)s.", node=node.node_id, request=request_id))
         print_disclosure(request_id, draft)
         a = draft.answer
-        tr.answer(
-            tr.AnswerRequest(
-                request_id,
-                a.outcome.value,
-                None,
-                a.failure.value if a.failure else None,
-                a.facts,
-                a.next_country,
-                draft.weapon_id,
-            ),
-            node.runtime.uow(),
-            clock,
+        cmd = tr.AnswerRequest(
+            request_id,
+            a.outcome.value,
+            None,
+            a.failure.value if a.failure else None,
+            a.facts,
+            a.next_country,
+            draft.weapon_id,
         )
+        rt = node.runtime
+        officer, supervisor = (accounts.principal_of(name, rt.uow()) for name in ("officer", "supervisor"))
+        handled = two_person.answer_or_ask(cmd, rt.uow(officer.actor), clock)
+        if not handled.done:
+            console.print(
+                _(
+                    "  The answer sends registry data abroad, so it waits for a second officer: approval #%(approval)s."
+                    " The supervisor approves it and it is sent.",
+                    approval=handled.approval_id,
+                ),
+                soft_wrap=True,
+            )
+            two_person.decide(handled.approval_id, True, None, supervisor, rt.uow, clock, rt.policy)  # type: ignore[arg-type]
 
     chain = _ask(
         uga,
@@ -181,7 +197,15 @@ def _story(
         seized_ids[2],
         photographs=("UPF/FSL/KLA-2026-118/receiver-left.jpg", "UPF/FSL/KLA-2026-118/etched.jpg"),
     )
-    console.print(f"\nUganda's officer sends three requests: {chain} and {blind} to BEL, {refused} to KEN.")
+    console.print(
+        "\n"
+        + _(
+            "Uganda's officer sends three requests: %(chain)s and %(blind)s to BEL, %(refused)s to KEN.",
+            chain=chain,
+            blind=blind,
+            refused=refused,
+        )
+    )
     exchange()
     later(1)
     tr.acknowledge(chain, bel.runtime.uow(), clock)
@@ -196,18 +220,32 @@ def _story(
     exchange()
     follow_up = tr.follow(chain, uga.runtime.uow(), clock)
     tr.send_request(follow_up, uga.runtime.uow(), clock)
-    console.print(f"\nUganda follows the chain to Kenya with one action: {follow_up}, linked to {chain}.")
+    console.print(
+        "\n"
+        + _(
+            "Uganda follows the chain to Kenya with one action: %(request)s, linked to %(chain)s.",
+            request=follow_up,
+            chain=chain,
+        )
+    )
     exchange()
     later(1)
     tr.acknowledge(follow_up, ken.runtime.uow(), clock)
     tr.answer(tr.AnswerRequest(refused, "refused", restriction="national_security"), ken.runtime.uow(), clock)
-    console.print(f"\nKEN-NFP refuses {refused}: the rifle is from State stocks (reason sent: national_security).")
+    console.print(
+        "\n"
+        + _(
+            "KEN-NFP refuses %(request)s: the rifle is from State stocks (reason sent: %(reason)s).",
+            request=refused,
+            reason="national_security",
+        )
+    )
     exchange()
     later(6)
     answer_from_registry(ken, follow_up)
     exchange()
     with uga.runtime.engine.connect() as conn:
-        console.print("\n[bold]Uganda's case view: the chain, State by State[/bold]")
+        console.print("\n" + _("[bold]Uganda's case view: the chain, State by State[/bold]"))
         print_case(request_detail(conn, follow_up, clock.now()))
         console.print()
         print_statistics(statistics_of(conn))
@@ -248,9 +286,19 @@ def _count_messages(nodes: dict[str, Node]) -> None:
             out, pending, kept = exchanged(conn)
         sent, received = sent + out, received + kept
         if pending:
-            raise RuleViolation(f"{n.node_id} still has {pending} undelivered message(s)")
-    verdict = "each applied exactly once" if sent == received else "[red]MISMATCH[/red]"
-    console.print(f"\nMessages exchanged over HTTP: {sent} sent, {received} received and applied: {verdict}.")
+            raise RuleViolation(
+                N_("%(node)s still has %(pending)s undelivered message(s)", node=n.node_id, pending=pending)
+            )
+    verdict = _("each applied exactly once") if sent == received else "[red]" + _("MISMATCH") + "[/red]"
+    console.print(
+        "\n"
+        + _(
+            "Messages exchanged over HTTP: %(sent)s sent, %(received)s received and applied: %(verdict)s.",
+            sent=sent,
+            received=received,
+            verdict=verdict,
+        )
+    )
 
 
 def _node(node_id: str, country: str, role: str, path: Path, clock: FixedClock) -> Node:
@@ -263,7 +311,10 @@ def _load(rt: Runtime, records: list) -> None:  # type: ignore[type-arg]
     result = load_records(records, rt.uow(), rt.clock, rt.policy)
     if result.rejected:
         first = result.rejected[0]
-        raise RuleViolation(f"demo record {first.index} was refused: {first.detail}", problems=first.problems)
+        raise RuleViolation(
+            N_("demo record %(index)s was refused: %(detail)s", index=first.index, detail=first.detail),
+            problems=first.problems,
+        )
 
 
 def _identities(nodes: dict[str, Node], keys: Path, ports: tuple[int, int, int]) -> None:
@@ -303,4 +354,4 @@ def _pick(rows: list[WeaponRow], statuses: tuple[str, ...], seed: int) -> Weapon
         pool = [w for w in rows if w.status == status and w.serial]
         if pool:
             return random.Random(seed).choice(pool)
-    raise RuleViolation("the demo registry has no weapon to trace", hint="build it with more --weapons")
+    raise RuleViolation(N_("the demo registry has no weapon to trace"), hint=N_("build it with more --weapons"))

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from armtrace.cli.output import console, ready
+from armtrace.cli.output import _, console, ready, word
 from armtrace.services.importing import ImportFile, import_file
 
 Opt = typer.Option
@@ -16,26 +16,27 @@ Opt = typer.Option
 
 def import_command(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="CSV (any delimiter), JSON Lines, or an EPCIS 2.0 JSON document")],
-    mapping: Annotated[Path | None, Opt(help="TOML file mapping the source's columns and codes")] = None,
-    format_: Annotated[str | None, Opt("--format", help="csv, jsonl or epcis (default: from the file)")] = None,
-    encoding: Annotated[str | None, Opt(help="utf-8 or latin-1 (default: detected)")] = None,
-    delimiter: Annotated[str | None, Opt(help="Column delimiter (default: detected)")] = None,
-    rejects: Annotated[Path | None, Opt(help="Where rejected rows are reported (default FILE.rejects.csv)")] = None,
+    file: Annotated[Path, typer.Argument(help=_("CSV (any delimiter), JSON Lines, or an EPCIS 2.0 JSON document"))],
+    mapping: Annotated[Path | None, Opt(help=_("TOML file mapping the source's columns and codes"))] = None,
+    format_: Annotated[str | None, Opt("--format", help=_("csv, jsonl or epcis (default: from the file)"))] = None,
+    encoding: Annotated[str | None, Opt(help=_("utf-8 or latin-1 (default: detected)"))] = None,
+    delimiter: Annotated[str | None, Opt(help=_("Column delimiter (default: detected)"))] = None,
+    rejects: Annotated[Path | None, Opt(help=_("Where rejected rows are reported (default FILE.rejects.csv)"))] = None,
     batch_size: Annotated[int, Opt(min=1, max=100_000)] = 2000,
-    workers: Annotated[int | None, Opt(min=0, max=64, help="Processes preparing rows (default: by file size)")] = None,
+    workers: Annotated[
+        int | None, Opt(min=0, max=64, help=_("Processes preparing rows (default: by file size)"))
+    ] = None,
 ) -> None:
-    """Import weapons and their events; bad rows go to a report and never block the good ones."""
     rt = ready(ctx)
     columns = (
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]} rows/s"),
+        TextColumn(_("%(rate)s rows/s", rate="{task.fields[rate]}")),
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task(f"Importing {file.name}", total=None, rate="—")
+        task = bar.add_task(_("Importing %(file)s", file=file.name), total=None, rate="—")
 
         def advance(done: int, total: int | None) -> None:
             elapsed = bar.tasks[0].elapsed or 0.0
@@ -50,25 +51,42 @@ def import_command(
         )
     if report.already_done:
         console.print(
-            f"{file.name} was imported already (sha256 {report.sha256[:12]}…): nothing added. "
-            f"It had {report.imported:,} imported, {report.duplicates:,} duplicate, "
-            f"{report.rejected:,} rejected rows."
+            _(
+                "%(file)s was imported already (sha256 %(sha256)s…): nothing added. "
+                "It had %(imported)s imported, %(duplicates)s duplicate, %(rejected)s rejected rows.",
+                file=file.name,
+                sha256=report.sha256[:12],
+                imported=format(report.imported, ","),
+                duplicates=format(report.duplicates, ","),
+                rejected=format(report.rejected, ","),
+            )
         )
         return
     if report.resumed_from:
-        console.print(f"Resumed after row {report.resumed_from:,} of an earlier run that stopped.")
+        console.print(
+            _("Resumed after row %(row)s of an earlier run that stopped.", row=format(report.resumed_from, ","))
+        )
     for key, value in report.detail.items():
-        console.print(f"  [dim]{key}:[/dim] {value}")
+        console.print(f"  [dim]{word(key)}:[/dim] {word(value)}")
+    colour = "red" if report.rejected else "green"
+    rejected = f"[{colour}]{report.rejected:,}[/]"
     console.print(
-        f"[bold]Read {report.read:,}[/bold] · imported [green]{report.imported:,}[/green] "
-        f"({report.events:,} events) · duplicate {report.duplicates:,} · rejected "
-        f"[{'red' if report.rejected else 'green'}]{report.rejected:,}[/]"
+        _(
+            "[bold]Read %(read)s[/bold] · imported [green]%(imported)s[/green] (%(events)s events) · "
+            "duplicate %(duplicates)s · rejected %(rejected)s",
+            read=format(report.read, ","),
+            imported=format(report.imported, ","),
+            events=format(report.events, ","),
+            duplicates=format(report.duplicates, ","),
+            rejected=rejected,
+        )
     )
     for line, note in report.notes[:10]:
-        console.print(f"  [dim]line {line}:[/dim] {note}")
+        console.print("  " + _("[dim]line %(line)s:[/dim] %(note)s", line=line, note=word(note)))
     if len(report.notes) > 10:
-        console.print(f"  [dim]… and {len(report.notes) - 10} more notes on how names were read[/dim]")
+        more = len(report.notes) - 10
+        console.print("  [dim]" + _("… and %(count)s more notes on how names were read", count=more) + "[/dim]")
     for skipped in report.skipped:
-        console.print(f"  [yellow]skipped[/yellow] {skipped}")
+        console.print("  " + _("[yellow]skipped[/yellow] %(what)s", what=word(skipped)))
     if report.rejects_file:
-        console.print(f"Rejected rows, with the field and the reason: {report.rejects_file}")
+        console.print(_("Rejected rows, with the field and the reason: %(path)s", path=report.rejects_file))

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from armtrace.cli import accounts, demo, identify, importing, registry, retention, tracing
-from armtrace.cli.output import ArmtraceGroup, console, errors, ready, runtime
+from armtrace.cli import accounts, approvals, demo, identify, importing, registry, retention, tracing
+from armtrace.cli.output import ArmtraceGroup, _, console, errors, ready, runtime, word
 from armtrace.runtime import Runtime
 from armtrace.services.integrity import verify as verify_store
 from armtrace.settings import Settings
@@ -19,22 +19,29 @@ app = typer.Typer(
     cls=ArmtraceGroup,
     no_args_is_help=True,
     add_completion=False,
-    help="armtrace: mark, record and trace small arms and light weapons.",
+    help=_("armtrace: mark, record and trace small arms and light weapons."),
 )
 app.add_typer(registry.weapon, name="weapon")
 app.add_typer(registry.event, name="event")
 app.add_typer(registry.business, name="business")
 app.add_typer(retention.app, name="retention")
-app.command("demo")(demo.demo)
-app.command("import")(importing.import_command)
-app.command("identify")(identify.identify_command)
+app.command("demo", help=_("Build a realistic national registry in a fresh SQLite file and show what to try."))(
+    demo.demo
+)
+app.command(
+    "import", help=_("Import weapons and their events; bad rows go to a report and never block the good ones.")
+)(importing.import_command)
+app.command("identify", help=_("Find the record of a recovered weapon from damaged or misread marks."))(
+    identify.identify_command
+)
 app.add_typer(tracing.node, name="node")
 app.add_typer(tracing.peer, name="peer")
 app.add_typer(tracing.trace, name="trace")
 app.add_typer(tracing.outbox, name="outbox")
-app.command("serve")(tracing.serve)
+app.command("serve", help=_("Run this node's HTTP server, and deliver the outbox in the background."))(tracing.serve)
 app.add_typer(accounts.user, name="user")
 app.add_typer(accounts.token, name="token")
+app.add_typer(approvals.app, name="approval")
 
 
 @app.callback()
@@ -42,10 +49,18 @@ def root(
     ctx: typer.Context,
     db: Annotated[
         str | None,
-        typer.Option("--db", envvar="ARMTRACE_DATABASE_URL", help="Store URL (default: sqlite:///armtrace.db)"),
+        typer.Option("--db", envvar="ARMTRACE_DATABASE_URL", help=_("Store URL (default: sqlite:///armtrace.db)")),
     ] = None,
     actor: Annotated[
-        str | None, typer.Option("--as", envvar="ARMTRACE_ACTOR", help="Who you are, for the change log")
+        str | None, typer.Option("--as", envvar="ARMTRACE_ACTOR", help=_("Who you are, for the change log"))
+    ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user",
+            envvar="ARMTRACE_USER",
+            help=_("Your user of the registry, for acts held to the two-person rule and approving them"),
+        ),
     ] = None,
 ) -> None:
     overrides: dict[str, object] = {}
@@ -54,41 +69,59 @@ def root(
     elif DEMO_STORE.exists() and not Path("armtrace.db").exists() and ctx.invoked_subcommand != "demo":
         # Right after 'armtrace demo', with nothing configured, the other commands use its store.
         overrides["database_url"] = f"sqlite:///{DEMO_STORE.resolve()}"
-        errors.print(f"[dim]Using the demo store {DEMO_STORE} (set ARMTRACE_DATABASE_URL to use another).[/dim]")
+        errors.print(
+            "[dim]"
+            + _("Using the demo store %(path)s (set ARMTRACE_DATABASE_URL to use another).", path=DEMO_STORE)
+            + "[/dim]"
+        )
     if actor:
         overrides["actor"] = actor
     ctx.obj = Runtime(Settings(**overrides))  # type: ignore[arg-type]
 
 
-@app.command()
+@app.command("init", help=_("Create the store, or bring it up to date (Alembic migrations)."))
 def init(ctx: typer.Context) -> None:
-    """Create the store, or bring it up to date (Alembic migrations)."""
     rt = runtime(ctx)
     rt.init_store()
-    console.print(f"Store ready at [bold]{rt.safe_url}[/bold]")
+    console.print(_("Store ready at [bold]%(url)s[/bold]", url=rt.safe_url))
 
 
-@app.command()
+@app.command("verify", help=_("Recompute every hash in the chain and every weapon's projection; exit 1 on any break."))
 def verify(ctx: typer.Context) -> None:
-    """Recompute every hash in the chain and every weapon's projection; exit 1 on any break."""
     rt = ready(ctx)
     report = verify_store(rt.engine, rt.policy)
-    console.print(f"Checked {report.events:,} events ({report.archived:,} archived) and {report.weapons:,} weapons.")
+    console.print(
+        _(
+            "Checked %(events)s events (%(archived)s archived) and %(weapons)s weapons.",
+            events=format(report.events, ","),
+            archived=format(report.archived, ","),
+            weapons=format(report.weapons, ","),
+        )
+    )
     if report.chain_break:
         console.print(
-            f"[bold red]Chain broken at event #{report.chain_break.seq}:[/bold red] {report.chain_break.reason}"
+            _(
+                "[bold red]Chain broken at event #%(seq)s:[/bold red] %(reason)s",
+                seq=report.chain_break.seq,
+                reason=word(report.chain_break.reason),
+            )
         )
     for message in report.projection_errors:
-        console.print(f"[bold red]Projection:[/bold red] {message}")
+        console.print(_("[bold red]Projection:[/bold red] %(problem)s", problem=word(message)))
     if not report.ok:
         console.print(
-            "The record has been altered outside armtrace. Keep this store as evidence and "
-            "compare it with the last chain head lodged with peers or a backup."
+            _(
+                "The record has been altered outside armtrace. Keep this store as evidence and "
+                "compare it with the last chain head lodged with peers or a backup."
+            )
         )
         raise typer.Exit(1)
     console.print(
-        f"[bold green]OK[/bold green]: the chain is intact up to event #{report.head_seq} "
-        "and every projection matches its events."
+        _(
+            "[bold green]OK[/bold green]: the chain is intact up to event #%(seq)s "
+            "and every projection matches its events.",
+            seq=report.head_seq,
+        )
     )
 
 

@@ -1,4 +1,4 @@
-"""How the command line speaks: one console, errors by the one table, shared options."""
+"""How the command line speaks: one console, in the user's language, errors by the one table."""
 
 from __future__ import annotations
 
@@ -9,23 +9,42 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from armtrace.domain.errors import ArmtraceError, response_for
+from armtrace import i18n
+from armtrace.domain.errors import ArmtraceError, Problem, response_for
 from armtrace.runtime import Runtime
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
+LANGUAGE = i18n.of_command_line()
+
+
+def _(message: str, **params: object) -> str:
+    """A message of the command line in its language; `params` fill its %(name)s placeholders."""
+    text = i18n.translations(LANGUAGE).gettext(message)
+    return text % params if params else text
+
+
+def word(text: str) -> str:
+    """A text that comes whole from below (an error's detail, a stored code) in the command line's language."""
+    return i18n.word(LANGUAGE, text)
 
 
 def show_error(error: ArmtraceError) -> int:
     """Print what was wrong, the rule and what to do; return the exit code from the table."""
-    _, code = response_for(error)
+    code = response_for(error)[1]
     rule = f" [dim]({escape(error.rule)})[/dim]" if error.rule else ""
-    errors.print(f"[bold red]Error:[/bold red] {escape(error.detail)}{rule}", soft_wrap=True)
+    label, todo = _("Error:"), _("What to do:")  # outside the f-strings, where the catalogue's extraction finds them
+    errors.print(f"[bold red]{label}[/bold red] {escape(word(error.detail))}{rule}", soft_wrap=True)
     for p in error.problems:
-        errors.print(f"  [red]•[/red] {escape(str(p))}", soft_wrap=True)
+        errors.print(f"  [red]•[/red] {escape(_problem(p))}", soft_wrap=True)
     if error.hint:
-        errors.print(f"[bold]What to do:[/bold] {escape(error.hint)}", soft_wrap=True)
+        errors.print(f"[bold]{todo}[/bold] {escape(word(error.hint))}", soft_wrap=True)
     return code
+
+
+def _problem(p: Problem) -> str:
+    worded = Problem(p.field, word(p.message), p.value, p.rule, p.hint and word(p.hint))
+    return str(worded)
 
 
 class ArmtraceGroup(TyperGroup):

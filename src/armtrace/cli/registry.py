@@ -10,9 +10,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from armtrace.cli.output import ArmtraceGroup, console, ready
-from armtrace.domain.errors import RuleViolation
+from armtrace.cli.approvals import waiting
+from armtrace.cli.output import ArmtraceGroup, _, console, ready, word
+from armtrace.cli.signin import signed_in
+from armtrace.domain.errors import N_, RuleViolation
 from armtrace.queries.registry import WeaponFilter, list_weapons, weapon_detail
+from armtrace.services import approvals as two_person
 from armtrace.services.intake import EventInput
 from armtrace.services.records import CloseBusiness, close_business, read_records
 from armtrace.services.registry import (
@@ -23,24 +26,24 @@ from armtrace.services.registry import (
     RecordEvent,
     add_weapon,
     assign_mark,
-    correct_event,
     record_event,
 )
 
-weapon = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help="Record, find and show weapons.")
-event = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help="Record what happens to a weapon.")
-business = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help="Businesses whose records the State keeps.")
+weapon = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("Record, find and show weapons."))
+event = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("Record what happens to a weapon."))
+business = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("Businesses whose records the State keeps."))
 
 Opt = typer.Option
-MARK_HELP = "A mark as KIND:LOCATION:TEXT[:COUNTRY[:YEAR]], e.g. import:receiver:'KEN 19':KEN:2019 (repeatable)"
+CODES = ("marking_condition", "origin", "status")  # stored codes that weapon show words
+MARK_HELP = _("A mark as KIND:LOCATION:TEXT[:COUNTRY[:YEAR]], e.g. import:receiver:'KEN 19':KEN:2019 (repeatable)")
 
 
 def parse_mark(spec: str) -> dict[str, object]:
     parts = spec.split(":")
     if len(parts) < 3:
         raise RuleViolation(
-            f"the mark {spec!r} is not KIND:LOCATION:TEXT[:COUNTRY[:YEAR]]",
-            hint="for example --mark import:receiver:'KEN 19':KEN:2019",
+            N_("the mark %(mark)s is not KIND:LOCATION:TEXT[:COUNTRY[:YEAR]]", mark=repr(spec)),
+            hint=N_("for example --mark import:receiver:'KEN 19':KEN:2019"),
         )
     keys = ("kind", "location", "text", "country", "year")
     return {k: v for k, v in zip(keys, parts, strict=False) if v}
@@ -76,51 +79,59 @@ def _event_input(
     )
 
 
-def _report(r: Recorded, verb: str) -> None:
-    console.print(
-        f"[bold green]{verb}[/bold green] weapon #{r.weapon_id}: event #{r.seq}, status {r.state.status.value}"
-    )
+def _report(r: Recorded, marked: bool = False) -> None:
+    # The status stays the code the user filters by (weapon list --status in_stock).
+    done = {"weapon": r.weapon_id, "event": r.seq, "status": r.state.status.value}
+    if marked:
+        console.print(
+            _("[bold green]Marked[/bold green] weapon #%(weapon)s: event #%(event)s, status %(status)s", **done)
+        )
+    else:
+        console.print(
+            _("[bold green]Recorded[/bold green] weapon #%(weapon)s: event #%(event)s, status %(status)s", **done)
+        )
     for note in getattr(r, "notes", ()):
-        console.print(f"  [dim]note:[/dim] {note}")
+        console.print("  " + _("[dim]note:[/dim] %(note)s", note=word(note)))
     _gaps(r.gaps)
 
 
 def _gaps(gaps: list) -> None:  # type: ignore[type-arg]
     if not gaps:
-        console.print("  ITI marking check: [green]no gap[/green]")
+        console.print("  " + _("ITI marking check: [green]no gap[/green]"))
         return
-    console.print(f"  ITI marking check: [yellow]{len(gaps)} gap(s)[/yellow]")
+    console.print("  " + _("ITI marking check: [yellow]%(count)s gap(s)[/yellow]", count=len(gaps)))
     for g in gaps:
         colour = "red" if g.severity.value == "required" else "yellow"
-        console.print(f"    [{colour}]{g.severity.value}[/{colour}] {g.message} [dim]({g.rule})[/dim]")
+        console.print(f"    [{colour}]{word(g.severity.value)}[/{colour}] {word(g.message)} [dim]({g.rule})[/dim]")
 
 
-@weapon.command("add")
+@weapon.command("add", help=_("Record a weapon and the event that brings it into the registry."))
 def weapon_add(
     ctx: typer.Context,
-    category: Annotated[str, Opt(help="ITI category, e.g. assault_rifle, self_loading_pistol, manpads")],
-    why: Annotated[str, Opt(help="Legal authority or document of the first event (licence, order...)")],
-    manufacturer: Annotated[str | None, Opt(help="Manufacturer as marked (any known alias)")] = None,
+    category: Annotated[str, Opt(help=_("ITI category, e.g. assault_rifle, self_loading_pistol, manpads"))],
+    why: Annotated[str, Opt(help=_("Legal authority or document of the first event (licence, order...)"))],
+    manufacturer: Annotated[str | None, Opt(help=_("Manufacturer as marked (any known alias)"))] = None,
     serial: Annotated[str | None, Opt()] = None,
     model: Annotated[str | None, Opt()] = None,
     calibre: Annotated[str | None, Opt()] = None,
-    year: Annotated[int | None, Opt(help="Year of manufacture")] = None,
-    made_in: Annotated[str | None, Opt("--made-in", help="Country of manufacture (default: the maker's)")] = None,
-    condition: Annotated[str, Opt(help="marked, partially_obliterated, obliterated, unmarked")] = "marked",
-    origin: Annotated[str, Opt(help="industrial, craft, 3d_printed, converted, unknown")] = "industrial",
+    year: Annotated[int | None, Opt(help=_("Year of manufacture"))] = None,
+    made_in: Annotated[str | None, Opt("--made-in", help=_("Country of manufacture (default: the maker's)"))] = None,
+    condition: Annotated[str, Opt(help=_("marked, partially_obliterated, obliterated, unmarked"))] = "marked",
+    origin: Annotated[str, Opt(help=_("industrial, craft, 3d_printed, converted, unknown"))] = "industrial",
     first: Annotated[
-        str, Opt("--event", help="First event: manufactured, imported, transferred, stock_in, recovered")
+        str, Opt("--event", help=_("First event: manufactured, imported, transferred, stock_in, recovered"))
     ] = "manufactured",
-    when: Annotated[str | None, Opt("--date", help="When it happened (YYYY-MM-DD; default now)")] = None,
-    country: Annotated[str | None, Opt(help="Where it happened (country)")] = None,
+    when: Annotated[str | None, Opt("--date", help=_("When it happened (YYYY-MM-DD; default now)"))] = None,
+    country: Annotated[str | None, Opt(help=_("Where it happened (country)"))] = None,
     place: Annotated[str | None, Opt()] = None,
-    who: Annotated[str | None, Opt(help="Who carried it out")] = None,
-    holder: Annotated[str | None, Opt(help="Who holds the weapon after it")] = None,
+    who: Annotated[str | None, Opt(help=_("Who carried it out"))] = None,
+    holder: Annotated[str | None, Opt(help=_("Who holds the weapon after it"))] = None,
     facility: Annotated[str | None, Opt()] = None,
     mark: Annotated[list[str] | None, Opt(help=MARK_HELP)] = None,
-    unlisted_manufacturer: Annotated[bool, Opt(help="Record a manufacturer not in the reference, as written")] = False,
+    unlisted_manufacturer: Annotated[
+        bool, Opt(help=_("Record a manufacturer not in the reference, as written"))
+    ] = False,
 ) -> None:
-    """Record a weapon and the event that brings it into the registry."""
     rt = ready(ctx)
     description = {
         "category": category,
@@ -138,113 +149,129 @@ def weapon_add(
         _event_input(first, why, when, country, place, who, holder, None, facility, mark),
         unlisted_manufacturer,
     )
-    _report(add_weapon(cmd, rt.uow(), rt.clock, rt.policy), "Recorded")
+    _report(add_weapon(cmd, rt.uow(), rt.clock, rt.policy))
 
 
-@weapon.command("show")
+@weapon.command("show", help=_("A weapon's identity, status, marks, ITI marking check and timeline."))
 def weapon_show(ctx: typer.Context, weapon_id: int) -> None:
-    """A weapon's identity, status, marks, ITI marking check and timeline."""
     rt = ready(ctx)
     with rt.engine.connect() as conn:
         d = weapon_detail(conn, weapon_id)
     w = d.weapon
-    flag = " [bold yellow]FLAGGED[/bold yellow]" if w["flagged"] else ""
-    console.print(f"[bold]Weapon #{w['id']}[/bold]{flag}  {w['category']}")
-    for label, key in (
-        ("Manufacturer", "manufacturer"),
-        ("Made in", "country_of_manufacture"),
-        ("Model", "model"),
-        ("Serial", "serial"),
-        ("Calibre", "calibre"),
-        ("Year", "year_of_manufacture"),
-        ("Marking", "marking_condition"),
-        ("Origin", "origin"),
-        ("Status", "status"),
-        ("Holder", "holder"),
-        ("Country", "country"),
-        ("Place", "place"),
-        ("Facility", "facility"),
-        ("Keep until", "retain_until"),
-    ):
+    flag = " [bold yellow]" + _("FLAGGED") + "[/bold yellow]" if w["flagged"] else ""
+    console.print(_("[bold]Weapon #%(weapon)s[/bold]", weapon=w["id"]) + f"{flag}  {word(str(w['category']))}")
+    fields = (
+        (_("Manufacturer"), "manufacturer"),
+        (_("Made in"), "country_of_manufacture"),
+        (_("Model"), "model"),
+        (_("Serial"), "serial"),
+        (_("Calibre"), "calibre"),
+        (_("Year"), "year_of_manufacture"),
+        (_("Marking"), "marking_condition"),
+        (_("Origin"), "origin"),
+        (_("Status"), "status"),
+        (_("Holder"), "holder"),
+        (_("Country"), "country"),
+        (_("Place"), "place"),
+        (_("Facility"), "facility"),
+        (_("Keep until"), "retain_until"),
+    )
+    records_of = _("Records of")
+    width = max(13, 1 + max(len(label) for label, _key in (*fields, (records_of, ""))))  # 13 in English
+    for label, key in fields:
         if w.get(key) not in (None, ""):
-            console.print(f"  {label:<13}{w[key]}")
+            value = word(str(w[key])) if key in CODES else w[key]
+            console.print(f"  {label:<{width}}{value}")
     if d.business:
-        console.print(f"  {'Records of':<13}{d.business} (closed business; records held by the State)")
-    marks = Table("kind", "location", "text", "country", "year", title="Marks", title_justify="left")
+        closed = _("%(business)s (closed business; records held by the State)", business=d.business)
+        console.print(f"  {records_of:<{width}}{closed}")
+    marks = Table(_("kind"), _("location"), _("text"), _("country"), _("year"), title=_("Marks"), title_justify="left")
     for m in d.marks:
-        marks.add_row(str(m["kind"]), str(m["location"]), str(m["text"]), str(m["country"] or ""), str(m["year"] or ""))
+        marks.add_row(
+            word(str(m["kind"])), str(m["location"]), str(m["text"]), str(m["country"] or ""), str(m["year"] or "")
+        )
     console.print(marks)
     _gaps(d.gaps)
-    timeline = Table("#", "date", "event", "details", "why", "recorded by", title="Timeline", title_justify="left")
+    timeline = Table(
+        _("#"),
+        _("date"),
+        _("event"),
+        _("details"),
+        _("why"),
+        _("recorded by"),
+        title=_("Timeline"),
+        title_justify="left",
+    )
     for e in d.timeline:
-        label = e.type + (
-            f" [dim](corrected by #{', #'.join(map(str, e.corrected_by))})[/dim]" if e.corrected_by else ""
+        corrected = ", #".join(map(str, e.corrected_by))
+        label = word(e.type) + (
+            " [dim]" + _("(corrected by #%(events)s)", events=corrected) + "[/dim]" if corrected else ""
         )
-        timeline.add_row(str(e.seq), e.occurred_at.date().isoformat(), label, e.summary, e.why, e.recorded_by)
+        timeline.add_row(str(e.seq), e.occurred_at.date().isoformat(), label, word(e.summary), e.why, e.recorded_by)
     console.print(timeline)
 
 
-@weapon.command("list")
+@weapon.command("list", help=_("List weapons, newest records last, with filters."))
 def weapon_list(
     ctx: typer.Context,
-    serial: Annotated[str | None, Opt(help="Serial, or its beginning")] = None,
-    manufacturer: Annotated[str | None, Opt(help="Manufacturer reference id, e.g. glock")] = None,
+    serial: Annotated[str | None, Opt(help=_("Serial, or its beginning"))] = None,
+    manufacturer: Annotated[str | None, Opt(help=_("Manufacturer reference id, e.g. glock"))] = None,
     status: Annotated[str | None, Opt()] = None,
     category: Annotated[str | None, Opt()] = None,
-    flagged: Annotated[bool, Opt(help="Only unmarked, obliterated or craft-made items")] = False,
-    business: Annotated[str | None, Opt(help="Records taken over from this closed business")] = None,
+    flagged: Annotated[bool, Opt(help=_("Only unmarked, obliterated or craft-made items"))] = False,
+    business: Annotated[str | None, Opt(help=_("Records taken over from this closed business"))] = None,
     page: Annotated[int, Opt(min=1)] = 1,
     per_page: Annotated[int, Opt(min=1, max=500)] = 25,
 ) -> None:
-    """List weapons, newest records last, with filters."""
     rt = ready(ctx)
     with rt.engine.connect() as conn:
         result = list_weapons(
             conn, WeaponFilter(serial, manufacturer, status, category, flagged or None, business), page, per_page
         )
     table = Table(
-        "id",
-        "category",
-        "manufacturer",
-        "model",
-        "serial",
-        "calibre",
-        "year",
-        "status",
-        "holder",
-        title=f"{result.total:,} weapons (page {page})",
+        _("id"),
+        _("category"),
+        _("manufacturer"),
+        _("model"),
+        _("serial"),
+        _("calibre"),
+        _("year"),
+        _("status"),
+        _("holder"),
+        title=_("%(count)s weapons (page %(page)s)", count=format(result.total, ","), page=page),
         title_justify="left",
     )
     for w in result.items:
         table.add_row(
             str(w.id),
-            w.category,
+            word(w.category),
             w.manufacturer or "",
             w.model or "",
             (w.serial or "—") + (" ⚑" if w.flagged else ""),
             w.calibre or "",
             str(w.year_of_manufacture or ""),
-            w.status,
+            word(w.status),
             w.holder or "",
         )
     console.print(table)
 
 
-@weapon.command("assign-mark")
+@weapon.command("assign-mark", help=_("Give an unmarked, obliterated or craft-made weapon a unique State mark."))
 def weapon_assign_mark(
     ctx: typer.Context,
     weapon_id: int,
-    country: Annotated[str, Opt(help="The State assigning the mark")],
-    why: Annotated[str, Opt(help="The order or law under which it is marked")],
+    country: Annotated[str, Opt(help=_("The State assigning the mark"))],
+    why: Annotated[str, Opt(help=_("The order or law under which it is marked"))],
     location: Annotated[str, Opt()] = "frame",
-    text: Annotated[str | None, Opt(help="The mark's text (default: COUNTRY YEAR A<id>)")] = None,
+    text: Annotated[str | None, Opt(help=_("The mark's text (default: COUNTRY YEAR A<id>)"))] = None,
 ) -> None:
-    """Give an unmarked, obliterated or craft-made weapon a unique State mark."""
     rt = ready(ctx)
-    _report(assign_mark(AssignMark(weapon_id, country, why, location, text), rt.uow(), rt.clock, rt.policy), "Marked")
+    _report(
+        assign_mark(AssignMark(weapon_id, country, why, location, text), rt.uow(), rt.clock, rt.policy), marked=True
+    )
 
 
-@event.command("add")
+@event.command("add", help=_("Record one event in a weapon's life."))
 def event_add(
     ctx: typer.Context,
     weapon_id: int,
@@ -252,23 +279,24 @@ def event_add(
         str,
         Opt(
             "--type",
-            help="manufactured, marked, exported, imported, transferred, stock_in, "
-            "stock_out, lost, stolen, recovered, deactivated, destroyed",
+            help=_(
+                "manufactured, marked, exported, imported, transferred, stock_in, "
+                "stock_out, lost, stolen, recovered, deactivated, destroyed"
+            ),
         ),
     ],
-    why: Annotated[str, Opt(help="Legal authority or document (licence, order, report number)")],
-    when: Annotated[str | None, Opt("--date", help="When it happened (default now)")] = None,
-    country: Annotated[str | None, Opt(help="Where it happened (country)")] = None,
+    why: Annotated[str, Opt(help=_("Legal authority or document (licence, order, report number)"))],
+    when: Annotated[str | None, Opt("--date", help=_("When it happened (default now)"))] = None,
+    country: Annotated[str | None, Opt(help=_("Where it happened (country)"))] = None,
     place: Annotated[str | None, Opt()] = None,
-    who: Annotated[str | None, Opt(help="Who carried it out")] = None,
-    holder: Annotated[str | None, Opt(help="Who holds the weapon after it")] = None,
-    to_country: Annotated[str | None, Opt(help="Destination of an export")] = None,
+    who: Annotated[str | None, Opt(help=_("Who carried it out"))] = None,
+    holder: Annotated[str | None, Opt(help=_("Who holds the weapon after it"))] = None,
+    to_country: Annotated[str | None, Opt(help=_("Destination of an export"))] = None,
     facility: Annotated[str | None, Opt()] = None,
     mark: Annotated[list[str] | None, Opt(help=MARK_HELP)] = None,
-    state_to_civilian: Annotated[bool, Opt(help="A transfer from government stock to civilian use")] = False,
+    state_to_civilian: Annotated[bool, Opt(help=_("A transfer from government stock to civilian use"))] = False,
     note: Annotated[str | None, Opt()] = None,
 ) -> None:
-    """Record one event in a weapon's life."""
     rt = ready(ctx)
     cmd = RecordEvent(
         weapon_id,
@@ -276,61 +304,85 @@ def event_add(
             type_, why, when, country, place, who, holder, to_country, facility, mark, state_to_civilian, note
         ),
     )
-    _report(record_event(cmd, rt.uow(), rt.clock, rt.policy), "Recorded")
+    _report(record_event(cmd, rt.uow(), rt.clock, rt.policy))
 
 
-@event.command("correct")
+@event.command("correct", help=_("Correct an earlier event with a new one that names it; the original stays."))
 def event_correct(
     ctx: typer.Context,
     weapon_id: int,
     seq: int,
-    why: Annotated[str, Opt(help="Why the record was wrong")],
-    void: Annotated[bool, Opt(help="The event should never have been recorded")] = False,
+    why: Annotated[str, Opt(help=_("Why the record was wrong"))],
+    void: Annotated[bool, Opt(help=_("The event should never have been recorded"))] = False,
     set_: Annotated[
         list[str] | None,
-        Opt("--set", help="FIELD=VALUE to restate, e.g. holder='J. Doe' or description.serial=AK123 (repeatable)"),
+        Opt(
+            "--set",
+            help=_("FIELD=VALUE to restate, e.g. holder='J. Doe' or description.serial=AK123 (repeatable)"),
+        ),
     ] = None,
 ) -> None:
-    """Correct an earlier event with a new one that names it; the original stays."""
     rt = ready(ctx)
     changes: dict[str, object] = {}
     for item in set_ or ():
         key, sep, value = item.partition("=")
         if not sep:
-            raise RuleViolation(f"--set {item!r} is not FIELD=VALUE", hint="e.g. --set holder='Unit 4'")
+            raise RuleViolation(
+                N_("--set %(item)s is not FIELD=VALUE", item=repr(item)), hint=N_("e.g. --set holder='Unit 4'")
+            )
         if key.startswith("description."):
             changes.setdefault("description", {})[key.split(".", 1)[1]] = value  # type: ignore[index]
         else:
             changes[key] = value
-    _report(correct_event(CorrectEvent(weapon_id, seq, why, void, changes), rt.uow(), rt.clock, rt.policy), "Corrected")
+    who = signed_in(ctx, "registry.record")
+    cmd = CorrectEvent(weapon_id, seq, why, void, changes)
+    handled = two_person.correct_or_ask(cmd, rt.uow(who.actor), rt.clock, rt.policy)
+    if handled.done:
+        console.print(
+            _("[bold green]Corrected[/bold green] weapon #%(weapon)s: event #%(event)s.", weapon=weapon_id, event=seq)
+        )
+    else:
+        waiting(handled.approval_id)
 
 
-@business.command("close")
+@business.command("close", help=_("Record a business's closure and take its records into the State register."))
 def business_close(
     ctx: typer.Context,
     name: str,
-    kind: Annotated[str, Opt(help="manufacturer or dealer")],
-    closed_on: Annotated[str, Opt(help="Date of closure, YYYY-MM-DD")],
-    why: Annotated[str, Opt(help="The decision or law under which its records pass to the State")],
+    kind: Annotated[str, Opt(help=_("manufacturer or dealer"))],
+    closed_on: Annotated[str, Opt(help=_("Date of closure, YYYY-MM-DD"))],
+    why: Annotated[str, Opt(help=_("The decision or law under which its records pass to the State"))],
     records: Annotated[
         Path,
-        Opt(help="The company's records, JSON Lines: one weapon with its events a line", exists=True, dir_okay=False),
+        Opt(
+            help=_("The company's records, JSON Lines: one weapon with its events a line"),
+            exists=True,
+            dir_okay=False,
+        ),
     ],
     country: Annotated[str | None, Opt()] = None,
     licence: Annotated[str | None, Opt()] = None,
 ) -> None:
-    """Record a business's closure and take its records into the State register."""
     rt = ready(ctx)
     try:
         closed = date.fromisoformat(closed_on)
     except ValueError:
-        raise RuleViolation(f"--closed-on {closed_on!r} is not a date", hint="write it as YYYY-MM-DD") from None
+        raise RuleViolation(
+            N_("--closed-on %(value)s is not a date", value=repr(closed_on)), hint=N_("write it as YYYY-MM-DD")
+        ) from None
     loaded = read_records(records.read_text(encoding="utf-8"), str(records))
     business_id, result = close_business(
         CloseBusiness(name, kind, closed, why, country, licence), loaded, rt.uow(), rt.clock, rt.policy
     )
     console.print(
-        f"[bold green]Closed[/bold green] business #{business_id} {name!r}: {result.loaded} records taken "
-        f"over ({result.events} events), {len(result.duplicates)} already in the register."
+        _(
+            "[bold green]Closed[/bold green] business #%(business)s %(name)s: %(loaded)s records taken "
+            "over (%(events)s events), %(duplicates)s already in the register.",
+            business=business_id,
+            name=repr(name),
+            loaded=result.loaded,
+            events=result.events,
+            duplicates=len(result.duplicates),
+        )
     )
-    console.print(f"Find them with: armtrace weapon list --business {json.dumps(name)}")
+    console.print(_("Find them with: %(command)s", command="armtrace weapon list --business " + json.dumps(name)))

@@ -14,83 +14,82 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from armtrace.cli.output import ArmtraceGroup, console, errors, ready
+from armtrace.cli.approvals import waiting
+from armtrace.cli.output import ArmtraceGroup, _, console, errors, ready, word
+from armtrace.cli.signin import signed_in
 from armtrace.domain.disclosure import Disclosure
 from armtrace.domain.tracing import Markings
 from armtrace.exchange.delivery import deliver_due
 from armtrace.queries.disclosure import draft_answer
 from armtrace.queries.tracing import Statistics, list_requests, request_detail, statistics_of
+from armtrace.services import approvals as two_person
 from armtrace.services import tracing
 
-node = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help="This node's identity and point of contact.")
-peer = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help="Other nodes this node trusts.")
-trace = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help="Tracing requests between States.")
-outbox = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help="Messages waiting for delivery.")
+node = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("This node's identity and point of contact."))
+peer = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("Other nodes this node trusts."))
+trace = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("Tracing requests between States."))
+outbox = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("Messages waiting for delivery."))
 Opt = typer.Option
 
 
-@node.command("init")
+@node.command("init", help=_("Create this node's identity: an Ed25519 key pair and its point of contact."))
 def node_init(
     ctx: typer.Context,
-    country: Annotated[str, Opt(help="This State, ISO 3166 alpha-3")],
-    contact: Annotated[str, Opt(help="National point of contact (ITI para 25): person or office")],
-    node_id: Annotated[str | None, Opt("--id", help="The node's name among peers (default COUNTRY-NFP)")] = None,
-    key: Annotated[Path, Opt(help="Where the private key goes (outside the database)")] = Path("node-key.pem"),
+    country: Annotated[str, Opt(help=_("This State, ISO 3166 alpha-3"))],
+    contact: Annotated[str, Opt(help=_("National point of contact (ITI para 25): person or office"))],
+    node_id: Annotated[str | None, Opt("--id", help=_("The node's name among peers (default COUNTRY-NFP)"))] = None,
+    key: Annotated[Path, Opt(help=_("Where the private key goes (outside the database)"))] = Path("node-key.pem"),
     email: Annotated[str | None, Opt()] = None,
     phone: Annotated[str | None, Opt()] = None,
 ) -> None:
-    """Create this node's identity: an Ed25519 key pair and its point of contact."""
     rt = ready(ctx)
     public = tracing.init_node(
         tracing.InitNode(node_id or f"{country.upper()}-NFP", country, key, contact, email, phone), rt.uow(), rt.clock
     )
-    console.print(f"Node created. Its public key, for peers: [bold]{public}[/bold]")
-    console.print(f"The private key is in {key.resolve()} (owner-only): keep it safe and backed up.")
+    console.print(_("Node created. Its public key, for peers: [bold]%(key)s[/bold]", key=public))
+    console.print(_("The private key is in %(path)s (owner-only): keep it safe and backed up.", path=key.resolve()))
 
 
-@node.command("show")
+@node.command("show", help=_("This node's identity, as peers need it."))
 def node_show(ctx: typer.Context) -> None:
-    """This node's identity, as peers need it."""
     rt = ready(ctx)
     console.print_json(json.dumps(tracing.node_identity(rt.uow())))
 
 
-@peer.command("add")
+@peer.command("add", help=_("Trust another node: its address and the only key its messages may carry."))
 def peer_add(
     ctx: typer.Context,
     node_id: str,
-    address: Annotated[str, Opt(help="The peer's base URL, e.g. https://trace.example.gov")],
-    key: Annotated[str, Opt(help="The peer's public key (from its 'armtrace node show')")],
+    address: Annotated[str, Opt(help=_("The peer's base URL, e.g. https://trace.example.gov"))],
+    key: Annotated[str, Opt(help=_("The peer's public key (from its 'armtrace node show')"))],
     country: Annotated[str | None, Opt()] = None,
-    role: Annotated[str, Opt(help="state, or hub for an international body")] = "state",
+    role: Annotated[str, Opt(help=_("state, or hub for an international body"))] = "state",
 ) -> None:
-    """Trust another node: its address and the only key its messages may carry."""
     rt = ready(ctx)
     tracing.add_peer(tracing.AddPeer(node_id, role, address, key, country), rt.uow(), rt.clock)
-    console.print(f"Peer {node_id} added.")
+    console.print(_("Peer %(peer)s added.", peer=node_id))
 
 
-@trace.command("new")
+@trace.command("new", help=_("Draft a tracing request; every missing element of the ITI's content is listed at once."))
 def trace_new(
     ctx: typer.Context,
-    basis: Annotated[list[str], Opt(help="Ground of illicitness, ITI para 6: a, b, c, d or e (repeatable)")],
-    legal: Annotated[str, Opt(help="Legal justification")],
-    circumstances: Annotated[str, Opt(help="Where, when and how the weapon was found")],
-    use: Annotated[str, Opt(help="What the answer will be used for")],
+    basis: Annotated[list[str], Opt(help=_("Ground of illicitness, ITI para 6: a, b, c, d or e (repeatable)"))],
+    legal: Annotated[str, Opt(help=_("Legal justification"))],
+    circumstances: Annotated[str, Opt(help=_("Where, when and how the weapon was found"))],
+    use: Annotated[str, Opt(help=_("What the answer will be used for"))],
     category: Annotated[str | None, Opt()] = None,
     calibre: Annotated[str | None, Opt()] = None,
     manufacturer: Annotated[str | None, Opt()] = None,
     serial: Annotated[str | None, Opt()] = None,
     made_in: Annotated[str | None, Opt("--made-in")] = None,
     model: Annotated[str | None, Opt()] = None,
-    imported_into: Annotated[str | None, Opt(help="Country of the last import mark")] = None,
-    obliterated: Annotated[bool, Opt(help="The serial is obliterated (attach photographs)")] = False,
-    photo: Annotated[list[str] | None, Opt(help="Photograph reference (repeatable)")] = None,
-    to: Annotated[str | None, Opt(help="The peer to ask (default: the State the marks point to)")] = None,
-    weapon: Annotated[int | None, Opt(help="The recovered weapon's record here")] = None,
-    urgent: Annotated[str | None, Opt(help="Mark urgent, giving the reason")] = None,
+    imported_into: Annotated[str | None, Opt(help=_("Country of the last import mark"))] = None,
+    obliterated: Annotated[bool, Opt(help=_("The serial is obliterated (attach photographs)"))] = False,
+    photo: Annotated[list[str] | None, Opt(help=_("Photograph reference (repeatable)"))] = None,
+    to: Annotated[str | None, Opt(help=_("The peer to ask (default: the State the marks point to)"))] = None,
+    weapon: Annotated[int | None, Opt(help=_("The recovered weapon's record here"))] = None,
+    urgent: Annotated[str | None, Opt(help=_("Mark urgent, giving the reason"))] = None,
 ) -> None:
-    """Draft a tracing request; every missing element of the ITI's content is listed at once."""
     rt = ready(ctx)
     marks = Markings(manufacturer, serial, made_in, model, imported_into, obliterated)
     ref = tracing.draft_request(
@@ -111,49 +110,54 @@ def trace_new(
         rt.uow(),
         rt.clock,
     )
-    console.print(f"Drafted request [bold]{ref}[/bold]. Send it with: armtrace trace send {ref}")
-
-
-@trace.command("send")
-def trace_send(ctx: typer.Context, request_id: str) -> None:
-    """Send a drafted request; it waits in the outbox until the peer receives it."""
-    rt = ready(ctx)
-    tracing.send_request(request_id, rt.uow(), rt.clock, rt.deadlines)
     console.print(
-        f"Request {request_id} sent (queued in the outbox; 'armtrace outbox deliver' or a running "
-        "'armtrace serve' delivers it)."
+        _("Drafted request [bold]%(request)s[/bold]. Send it with: armtrace trace send %(request)s", request=ref)
     )
 
 
-@trace.command("ack")
+@trace.command("send", help=_("Send a drafted request; it waits in the outbox until the peer receives it."))
+def trace_send(ctx: typer.Context, request_id: str) -> None:
+    rt = ready(ctx)
+    tracing.send_request(request_id, rt.uow(), rt.clock, rt.deadlines)
+    console.print(
+        _(
+            "Request %(request)s sent (queued in the outbox; 'armtrace outbox deliver' or a running "
+            "'armtrace serve' delivers it).",
+            request=request_id,
+        )
+    )
+
+
+@trace.command("ack", help=_("Acknowledge a request received from another State."))
 def trace_ack(ctx: typer.Context, request_id: str) -> None:
-    """Acknowledge a request received from another State."""
     rt = ready(ctx)
     tracing.acknowledge(request_id, rt.uow(), rt.clock)
-    console.print(f"Request {request_id} acknowledged.")
+    console.print(_("Request %(request)s acknowledged.", request=request_id))
 
 
-@trace.command("answer")
+@trace.command(
+    "answer",
+    help=_(
+        "Answer a request received from another State.\n\n"
+        "Without --outcome, drafts the answer from the registry and shows exactly what would be "
+        "disclosed; --send then sends it as shown. With --outcome, sends the answer given."
+    ),
+)
 def trace_answer(
     ctx: typer.Context,
     request_id: str,
     outcome: Annotated[
-        str | None, Opt(help="traced, partially_traced, not_traced, delayed or refused (default: as drafted)")
+        str | None, Opt(help=_("traced, partially_traced, not_traced, delayed or refused (default: as drafted)"))
     ] = None,
-    fact: Annotated[list[str] | None, Opt(help="What the records show, one line each (repeatable)")] = None,
+    fact: Annotated[list[str] | None, Opt(help=_("What the records show, one line each (repeatable)"))] = None,
     restriction: Annotated[
-        str | None, Opt(help="criminal_investigation, confidentiality_law, national_security")
+        str | None, Opt(help=_("criminal_investigation, confidentiality_law, national_security"))
     ] = None,
-    failure: Annotated[str | None, Opt(help="Coded reason a trace failed, e.g. record_not_found")] = None,
-    next_country: Annotated[str | None, Opt(help="The State the weapon went to, if it left this one")] = None,
-    weapon: Annotated[int | None, Opt(help="Draft from this record (when the marks fit several)")] = None,
-    send: Annotated[bool, Opt(help="Send the answer drafted from the registry, as shown")] = False,
+    failure: Annotated[str | None, Opt(help=_("Coded reason a trace failed, e.g. record_not_found"))] = None,
+    next_country: Annotated[str | None, Opt(help=_("The State the weapon went to, if it left this one"))] = None,
+    weapon: Annotated[int | None, Opt(help=_("Draft from this record (when the marks fit several)"))] = None,
+    send: Annotated[bool, Opt(help=_("Send the answer drafted from the registry, as shown"))] = False,
 ) -> None:
-    """Answer a request received from another State.
-
-    Without --outcome, drafts the answer from the registry and shows exactly what would be
-    disclosed; --send then sends it as shown. With --outcome, sends the answer given.
-    """
     rt = ready(ctx)
     if outcome is None:
         with rt.engine.connect() as conn:
@@ -161,10 +165,8 @@ def trace_answer(
         a = draft.answer
         print_disclosure(request_id, draft)
         if not send:
-            console.print(
-                f"\nNothing sent. Send it as shown with: armtrace trace answer {request_id} --send"
-                + (f" --weapon {weapon}" if weapon else "")
-            )
+            command = f"armtrace trace answer {request_id} --send" + (f" --weapon {weapon}" if weapon else "")
+            console.print("\n" + _("Nothing sent. Send it as shown with: %(command)s", command=command))
             return
         cmd = tracing.AnswerRequest(
             request_id,
@@ -177,64 +179,82 @@ def trace_answer(
         )
     else:
         cmd = tracing.AnswerRequest(request_id, outcome, restriction, failure, tuple(fact or ()), next_country, weapon)
-    tracing.answer(cmd, rt.uow(), rt.clock)
-    console.print(f"Request {request_id} answered: {cmd.outcome}.")
+    who = signed_in(ctx, "tracing.act")
+    handled = two_person.answer_or_ask(cmd, rt.uow(who.actor), rt.clock)
+    if handled.done:
+        console.print(_("Request %(request)s answered: %(outcome)s.", request=request_id, outcome=word(cmd.outcome)))
+    else:
+        waiting(handled.approval_id)
 
 
 def print_disclosure(request_id: str, draft: Disclosure) -> None:
     a = draft.answer
-    console.print(f"[bold]Answer to {request_id}[/bold], drafted from the registry: exactly what would be sent")
-    console.print(f"  outcome: {a.outcome.value}")
-    for label, value in (("reason", a.restriction), ("failure", a.failure), ("next State", a.next_country)):
-        if value:
-            console.print(f"  {label}: {value}")
-    for line in a.facts:
+    console.print(
+        _(
+            "[bold]Answer to %(request)s[/bold], drafted from the registry: exactly what would be sent",
+            request=request_id,
+        )
+    )
+    console.print("  " + _("outcome: %(outcome)s", outcome=word(a.outcome.value)))
+    if a.restriction:
+        console.print("  " + _("reason: %(reason)s", reason=word(a.restriction.value)))
+    if a.failure:
+        console.print("  " + _("failure: %(failure)s", failure=word(a.failure.value)))
+    if a.next_country:
+        console.print("  " + _("next State: %(country)s", country=a.next_country))
+    for line in a.facts:  # the facts as they will be sent, in the words they will be sent in
         console.print(f"  • {escape(line)}", soft_wrap=True)
     if draft.notes:
-        console.print("[dim]For you only, not sent:[/dim]")
+        console.print("[dim]" + _("For you only, not sent:") + "[/dim]")
         for note in draft.notes:
-            console.print(f"  [dim]{escape(note)}[/dim]", soft_wrap=True)
+            console.print(f"  [dim]{escape(word(note))}[/dim]", soft_wrap=True)
 
 
-@trace.command("follow")
+@trace.command("follow", help=_("Follow an answer to the next State: a new request, linked to this one."))
 def trace_follow(ctx: typer.Context, request_id: str) -> None:
-    """Follow an answer to the next State: a new request, linked to this one."""
     rt = ready(ctx)
     ref = tracing.follow(request_id, rt.uow(), rt.clock)
-    console.print(f"Drafted follow-up request [bold]{ref}[/bold]. Send it with: armtrace trace send {ref}")
+    console.print(
+        _(
+            "Drafted follow-up request [bold]%(request)s[/bold]. Send it with: armtrace trace send %(request)s",
+            request=ref,
+        )
+    )
 
 
-@trace.command("list")
+@trace.command("list", help=_("Requests sent and received, newest first; overdue ones flagged."))
 def trace_list(
     ctx: typer.Context,
-    overdue: Annotated[bool, Opt("--overdue", help="Only requests past a deadline")] = False,
+    overdue: Annotated[bool, Opt("--overdue", help=_("Only requests past a deadline"))] = False,
 ) -> None:
-    """Requests sent and received, newest first; overdue ones flagged."""
     rt = ready(ctx)
     with rt.engine.connect() as conn:
         rows = list_requests(conn, rt.clock.now(), only_overdue=overdue)
-    table = Table("request", "direction", "with", "status", "outcome", "sent", "answer by", "overdue")
+    table = Table(
+        _("request"), _("direction"), _("with"), _("status"), _("outcome"), _("sent"), _("answer by"), _("overdue")
+    )
     for r in rows:
         table.add_row(
             r.id,
-            r.direction,
+            word(r.direction),
             r.counterpart,
-            r.status,
-            r.outcome or "",
+            word(r.status),
+            word(r.outcome) if r.outcome else "",
             r.sent_at.date().isoformat() if r.sent_at else "",
             r.answer_by.date().isoformat() if r.answer_by else "",
-            f"[red]{r.overdue}[/red]" if r.overdue else "",
+            f"[red]{word(r.overdue)}[/red]" if r.overdue else "",
         )
     console.print(table)
 
 
-@trace.command("show")
+@trace.command(
+    "show", help=_("A request: what it asks, the chain so far State by State, its answer, and every act, timed.")
+)
 def trace_show(
     ctx: typer.Context,
     request_id: str,
-    as_json: Annotated[bool, Opt("--json", help="Everything, as JSON")] = False,
+    as_json: Annotated[bool, Opt("--json", help=_("Everything, as JSON"))] = False,
 ) -> None:
-    """A request: what it asks, the chain so far State by State, its answer, and every act, timed."""
     rt = ready(ctx)
     with rt.engine.connect() as conn:
         d = request_detail(conn, request_id, rt.clock.now())
@@ -247,41 +267,72 @@ def trace_show(
 def print_case(d: dict[str, Any]) -> None:
     """The case view: the request, the chain State by State, and its timed acts."""
     m = d["content"]["markings"]
-    console.print(
-        f"[bold]{d['id']}[/bold] ({d['direction']}, {d['priority']}) {d['requester']} → {d['requested']}: "
-        f"{d['status']}" + (f" — [red]{d['overdue']} overdue[/red]" if d.get("overdue") else "")
+    overdue = " — " + _("[red]%(what)s overdue[/red]", what=word(d["overdue"])) if d.get("overdue") else ""
+    heading = _(
+        "[bold]%(request)s[/bold] (%(direction)s, %(priority)s) %(requester)s → %(requested)s: %(status)s",
+        request=d["id"],
+        direction=word(d["direction"]),
+        priority=word(d["priority"]),
+        requester=d["requester"],
+        requested=d["requested"],
+        status=word(d["status"]),
     )
-    serial = "obliterated" if m.get("serial_obliterated") and not m.get("serial") else m.get("serial")
+    console.print(heading + overdue)
+    serial = _("obliterated") if m.get("serial_obliterated") and not m.get("serial") else m.get("serial")
+    category = d["content"].get("category")
     console.print(
-        f"  {d['content'].get('category')} {m.get('manufacturer') or ''} {m.get('model') or ''}, serial {serial}, "
-        f"{d['content'].get('calibre')}; found: {escape(d['content']['circumstances'])}",
+        "  "
+        + _(
+            "%(category)s %(manufacturer)s %(model)s, serial %(serial)s, %(calibre)s; found: %(circumstances)s",
+            category=word(category) if category else category,
+            manufacturer=m.get("manufacturer") or "",
+            model=m.get("model") or "",
+            serial=serial,
+            calibre=d["content"].get("calibre"),
+            circumstances=escape(d["content"]["circumstances"]),
+        ),
         soft_wrap=True,
     )
     for i, link in enumerate(d.get("chain", []), 1):
         where = link["country"] or link["asked"]
-        result = link["outcome"] or link["status"]
+        result = word(link["outcome"] or link["status"])
         if link["reason"]:
-            result += f" ({link['reason']})"
-        console.print(f"  {i}. asked {where} [{link['request_id']}]: [bold]{result}[/bold]")
-        for fact in link["facts"]:
+            result += f" ({word(link['reason'])})"
+        console.print(
+            "  "
+            + _(
+                "%(n)s. asked %(state)s [%(request)s]: [bold]%(result)s[/bold]",
+                n=i,
+                state=where,
+                request=link["request_id"],
+                result=result,
+            )
+        )
+        for fact in link["facts"]:  # as the other State sent them
             console.print(f"       {escape(fact)}", soft_wrap=True)
         if link["next_country"]:
-            console.print(f"       → went to {link['next_country']}")
+            console.print("       " + _("→ went to %(country)s", country=link["next_country"]))
     for act in d["acts"]:
-        console.print(f"  [dim]{act['at']:%Y-%m-%d %H:%M} {act['act']} by {act['by']}[/dim]")
+        done = _("%(at)s %(act)s by %(by)s", at=format(act["at"], "%Y-%m-%d %H:%M"), act=word(act["act"]), by=act["by"])
+        console.print(f"  [dim]{done}[/dim]")
 
 
-@trace.command("remind")
+@trace.command(
+    "remind", help=_("Remind counterparts of overdue acknowledgements and answers (at most once a week each).")
+)
 def trace_remind(ctx: typer.Context) -> None:
-    """Remind counterparts of overdue acknowledgements and answers (at most once a week each)."""
     rt = ready(ctx)
     sent = tracing.send_reminders(rt.uow(), rt.clock)
-    console.print(f"Reminders queued: {len(sent)}" + (f" ({', '.join(sent)})" if sent else ""))
+    if sent:
+        console.print(_("Reminders queued: %(count)s (%(requests)s)", count=len(sent), requests=", ".join(sent)))
+    else:
+        console.print(_("Reminders queued: %(count)s", count=0))
 
 
-@trace.command("stats")
+@trace.command(
+    "stats", help=_("Per counterpart State and overall: requests, answers, response times, why traces fail.")
+)
 def trace_stats(ctx: typer.Context) -> None:
-    """Per counterpart State and overall: requests, answers, response times, why traces fail."""
     rt = ready(ctx)
     with rt.engine.connect() as conn:
         print_statistics(statistics_of(conn))
@@ -289,15 +340,15 @@ def trace_stats(ctx: typer.Context) -> None:
 
 def print_statistics(s: Statistics) -> None:
     table = Table(
-        "with",
-        "sent",
-        "recv.",
-        "ack'd",
-        "answered",
-        "traced",
-        "days to ack\nmedian / p90",
-        "days to answer\nmedian / p90",
-        title="Tracing statistics",
+        _("with"),
+        _("sent"),
+        _("recv."),
+        _("ack'd"),
+        _("answered"),
+        _("traced"),
+        _("days to ack\nmedian / p90"),
+        _("days to answer\nmedian / p90"),
+        title=_("Tracing statistics"),
         title_justify="left",
         box=box.SIMPLE_HEAD,
     )
@@ -307,7 +358,7 @@ def print_statistics(s: Statistics) -> None:
 
     for c in [*s.by_counterpart, s.overall]:
         table.add_row(
-            c.name,
+            _("all") if c is s.overall else c.name,
             str(c.sent),
             str(c.received),
             str(c.acknowledged),
@@ -318,27 +369,35 @@ def print_statistics(s: Statistics) -> None:
         )
     console.print(table)
     if s.failure_reasons:
-        console.print("Why traces failed: " + ", ".join(f"{reason} ({n})" for reason, n in s.failure_reasons))
+        # The reasons stay the codes of the ITI's answer form (serial_obliterated), as --failure takes them.
+        reasons = ", ".join(f"{reason} ({n})" for reason, n in s.failure_reasons)
+        console.print(_("Why traces failed: %(reasons)s", reasons=reasons))
     if s.restrictions:
-        console.print("Answers restricted for: " + ", ".join(f"{reason} ({n})" for reason, n in s.restrictions))
+        reasons = ", ".join(f"{reason} ({n})" for reason, n in s.restrictions)
+        console.print(_("Answers restricted for: %(reasons)s", reasons=reasons))
 
 
-@outbox.command("deliver")
+@outbox.command("deliver", help=_("Deliver the messages that are due, now."))
 def outbox_deliver(ctx: typer.Context) -> None:
-    """Deliver the messages that are due, now."""
     rt = ready(ctx)
     with httpx.Client() as client:
         done = deliver_due(rt.uow(), rt.clock, client)
-    console.print(f"Delivered {done.delivered}, failed {done.failed}, still waiting {done.pending}.")
+    console.print(
+        _(
+            "Delivered %(delivered)s, failed %(failed)s, still waiting %(pending)s.",
+            delivered=done.delivered,
+            failed=done.failed,
+            pending=done.pending,
+        )
+    )
 
 
 def serve(
     ctx: typer.Context,
     host: Annotated[str, Opt()] = "127.0.0.1",
     port: Annotated[int, Opt()] = 8000,
-    every: Annotated[float, Opt(help="Seconds between outbox delivery passes")] = 2.0,
+    every: Annotated[float, Opt(help=_("Seconds between outbox delivery passes"))] = 2.0,
 ) -> None:
-    """Run this node's HTTP server, and deliver the outbox in the background."""
     import uvicorn
 
     from armtrace.api.app import create_app
@@ -353,7 +412,7 @@ def serve(
                     tracing.send_reminders(rt.uow(), rt.clock)
                     deliver_due(rt.uow(), rt.clock, client)
                 except Exception as exc:
-                    errors.print(f"[yellow]delivery pass failed:[/yellow] {exc}")
+                    errors.print(_("[yellow]delivery pass failed:[/yellow] %(error)s", error=exc))
                 stop.wait(every)
 
     worker = threading.Thread(target=deliver_forever, name="outbox", daemon=True)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from armtrace.domain.actors import Actor
-from armtrace.domain.errors import NotPermitted, ProblemList
+from armtrace.domain.errors import N_, NotPermitted, ProblemList
 
 
 class Role(StrEnum):
@@ -73,9 +73,13 @@ class Principal:
         if not self.may(permission):
             holders = ", ".join(sorted(r.value for r in PERMISSIONS[permission]))
             raise NotPermitted(
-                f"{self.actor.id} may not do this: it needs the permission {permission!r}",
+                N_(
+                    "%(user)s may not do this: it needs the permission %(permission)r",
+                    user=self.actor.id,
+                    permission=permission,
+                ),
                 rule="armtrace permission table",
-                hint=f"roles that hold it: {holders}; ask an administrator",
+                hint=N_("roles that hold it: %(roles)s; ask an administrator", roles=holders),
             )
 
 
@@ -88,16 +92,26 @@ def roles_from(names: str | list[str] | tuple[str, ...]) -> tuple[frozenset[Role
         try:
             roles.add(Role(name))
         except ValueError:
-            problems.add("roles", "is not a role", name, hint="roles: " + ", ".join(r.value for r in Role))
+            problems.add(
+                "roles", "is not a role", name, hint=N_("roles: %(roles)s", roles=", ".join(r.value for r in Role))
+            )
     if not roles and not problems.problems:
-        problems.add("roles", "a user needs at least one role", hint="roles: " + ", ".join(r.value for r in Role))
+        problems.add(
+            "roles",
+            "a user needs at least one role",
+            hint=N_("roles: %(roles)s", roles=", ".join(r.value for r in Role)),
+        )
     return frozenset(roles), problems
 
 
 def password_problems(password: str, username: str) -> ProblemList:
     problems = ProblemList()
     if len(password) < MIN_PASSWORD:
-        problems.add("password", f"is shorter than {MIN_PASSWORD} characters", rule="armtrace password policy")
+        problems.add(
+            "password",
+            N_("is shorter than %(length)s characters", length=MIN_PASSWORD),
+            rule="armtrace password policy",
+        )
     elif username.lower() in password.lower():
         problems.add("password", "contains the user name", rule="armtrace password policy")
     return problems

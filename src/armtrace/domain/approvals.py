@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from armtrace.domain.accounts import Principal
-from armtrace.domain.errors import NotPermitted
+from armtrace.domain.errors import N_, NotPermitted
 from armtrace.domain.tracing import Answer
 
 RULE = "armtrace two-person rule"
@@ -54,8 +54,8 @@ def check_approver(act: Act, requested_by: str, approver: Principal) -> None:
     """A second person, holding the act's own permission; else refused, saying which."""
     if approver.actor.id == requested_by:
         raise NotPermitted(
-            f"{approver.actor.id} asked for this and cannot also approve it",
+            N_("%(user)s asked for this and cannot also approve it", user=approver.actor.id),
             rule=RULE,
-            hint="another authorized user must approve it",
+            hint=N_("another authorized user must approve it"),
         )
     approver.require(PERMISSION_OF[act])

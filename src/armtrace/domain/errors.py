@@ -18,12 +18,42 @@ API raises HTTP exceptions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
-def N_(message: str) -> str:  # noqa: N802 - gettext's name for "translated where it is shown"
-    """Mark a fixed message for the catalogues; the pages translate it when they show it."""
-    return message
+class Message(str):
+    """A message with values in it: reads as its English wording, and keeps the template and the values
+    so that the pages, the API and the command line can word it in their reader's language."""
+
+    template: str
+    params: dict[str, object]
+
+    def __new__(cls, template: str, params: dict[str, object]) -> Message:
+        message = super().__new__(cls, template % params)
+        message.template = template
+        message.params = params
+        return message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Message, (self.template, self.params))
+
+    def worded(self, gettext: Callable[[str], str]) -> str:
+        """The message in the language of `gettext`; its English wording if the translation is broken."""
+        try:
+            return gettext(self.template) % self.params
+        except (KeyError, TypeError, ValueError):
+            return str(self)
+
+
+def N_(message: str, /, **params: object) -> str:  # noqa: N802 - gettext's name for "translated where it is shown"
+    """Mark a message for the catalogues; the reader's language words it when it is shown.
+
+    With values, the message is a template with %(name)s placeholders ('%%' for a percent sign)::
+
+        NotFound(N_("there is no weapon #%(id)s", id=weapon_id))
+    """
+    return Message(message, params) if params else message
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from armtrace.domain.errors import ProblemList, RuleViolation
+from armtrace.domain.errors import N_, ProblemList, RuleViolation
 from armtrace.domain.markings import Import, Mark
 from armtrace.domain.registry import WeaponDescription
 
@@ -86,12 +86,12 @@ REQUIRED: dict[EventType, tuple[str, ...]] = {
     EventType.CORRECTION: ("corrects",),
 }
 HINTS = {
-    "holder": "name who holds the weapon after this event",
-    "country": "give the ISO 3166 alpha-3 code of the country where it happened",
-    "counterpart_country": "give the country of destination (export) as an alpha-3 code",
-    "facility": "name the stockpile facility",
-    "marks": "describe at least one mark: kind, location and text",
-    "corrects": "name the event number this corrects",
+    "holder": N_("name who holds the weapon after this event"),
+    "country": N_("give the ISO 3166 alpha-3 code of the country where it happened"),
+    "counterpart_country": N_("give the country of destination (export) as an alpha-3 code"),
+    "facility": N_("name the stockpile facility"),
+    "marks": N_("describe at least one mark: kind, location and text"),
+    "corrects": N_("name the event number this corrects"),
 }
 
 
@@ -120,16 +120,18 @@ class EventFacts:
         """Every missing or contradictory fact at once (DESIGN.md: when, where, who, why)."""
         problems = ProblemList()
         if self.occurred_at.tzinfo is None:
-            problems.add("occurred_at", "has no time zone", self.occurred_at, hint="give the time in UTC")
+            problems.add("occurred_at", "has no time zone", self.occurred_at, hint=N_("give the time in UTC"))
         if not (self.why or "").strip():
             problems.add(
                 "why",
                 "is missing: every event cites its legal authority or document",
-                hint="give the licence, order, law or document under which this happened",
+                hint=N_("give the licence, order, law or document under which this happened"),
             )
         for name in REQUIRED.get(self.type, ()):
             if not getattr(self, name):
-                problems.add(name, f"is required for an event of type '{self.type.value}'", hint=HINTS.get(name))
+                problems.add(
+                    name, N_("is required for an event of type '%(type)s'", type=self.type.value), hint=HINTS.get(name)
+                )
         for name in ("country", "counterpart_country"):
             value = getattr(self, name)
             if value and (len(value) != 3 or not value.isalpha() or not value.isupper()):
@@ -138,10 +140,12 @@ class EventFacts:
             problems.add(
                 "changes",
                 "a correction either voids the event or gives replacement facts",
-                hint="pass the corrected values, or void the event",
+                hint=N_("pass the corrected values, or void the event"),
             )
         if self.type is not EventType.CORRECTION and (self.void or self.changes or self.corrects):
-            problems.add("corrects", f"only a correction event corrects others, not a {self.type.value}")
+            problems.add(
+                "corrects", N_("only a correction event corrects others, not a %(type)s", type=self.type.value)
+            )
         return problems
 
     def amended(self, changes: dict[str, object]) -> EventFacts:
@@ -180,9 +184,9 @@ def fold(state: WeaponState | None, e: EventFacts) -> WeaponState:
     if state is None:
         if e.type not in FIRST_EVENTS:
             raise RuleViolation(
-                f"a weapon's record cannot start with a {e.type.value} event",
+                N_("a weapon's record cannot start with a %(type)s event", type=e.type.value),
                 rule="registry lifecycle",
-                hint="start with one of: " + ", ".join(sorted(t.value for t in FIRST_EVENTS)),
+                hint=N_("start with one of: %(types)s", types=", ".join(sorted(t.value for t in FIRST_EVENTS))),
             )
         if e.description is None:
             raise RuleViolation("the first event of a weapon must describe it", rule="ITI para 8(a)")
@@ -191,16 +195,19 @@ def fold(state: WeaponState | None, e: EventFacts) -> WeaponState:
         allowed, _ = TRANSITIONS[e.type]
         if state.status not in allowed:
             raise RuleViolation(
-                f"a {e.type.value} event cannot follow status '{state.status.value}'",
+                N_("a %(type)s event cannot follow status '%(status)s'", type=e.type.value, status=state.status.value),
                 rule="registry lifecycle",
                 hint=_next_step_hint(state.status),
             )
         if state.last_at is not None and e.occurred_at < state.last_at:
             raise RuleViolation(
-                f"this event is dated {e.occurred_at.date()}, before the weapon's last recorded event "
-                f"({state.last_at.date()})",
+                N_(
+                    "this event is dated %(date)s, before the weapon's last recorded event (%(last)s)",
+                    date=e.occurred_at.date(),
+                    last=state.last_at.date(),
+                ),
                 rule="registry lifecycle: events are recorded in the order they happened",
-                hint="record a correction to the earlier event instead",
+                hint=N_("record a correction to the earlier event instead"),
             )
     new_status = TRANSITIONS[e.type][1] or state.status
     holder = e.holder or state.holder
@@ -234,11 +241,11 @@ def fold(state: WeaponState | None, e: EventFacts) -> WeaponState:
 
 def _next_step_hint(status: Status) -> str:
     return {
-        Status.DESTROYED: "a destroyed weapon's record is closed; correct the destruction event if it was wrong",
-        Status.EXPORTED: "the weapon left the country; record an import if it came back",
-        Status.LOST: "record its recovery first",
-        Status.STOLEN: "record its recovery first",
-    }.get(status, "check the weapon's current status with 'armtrace weapon show'")
+        Status.DESTROYED: N_("a destroyed weapon's record is closed; correct the destruction event if it was wrong"),
+        Status.EXPORTED: N_("the weapon left the country; record an import if it came back"),
+        Status.LOST: N_("record its recovery first"),
+        Status.STOLEN: N_("record its recovery first"),
+    }.get(status, N_("check the weapon's current status with 'armtrace weapon show'"))
 
 
 def effective(events: Iterable[tuple[int, EventFacts]]) -> list[tuple[int, EventFacts]]:
@@ -275,7 +282,7 @@ def replay(events: Iterable[tuple[int, EventFacts]]) -> WeaponState:
         raise RuleViolation(
             "no event would remain in the weapon's record",
             rule="registry lifecycle",
-            hint="a record keeps at least its first event; correct it instead of voiding it",
+            hint=N_("a record keeps at least its first event; correct it instead of voiding it"),
         )
     return state
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 
 from armtrace.domain.categories import ANTIQUE_LAST_YEAR, Category
-from armtrace.domain.errors import ProblemList
+from armtrace.domain.errors import N_, ProblemList
 
 
 class MarkingCondition(StrEnum):
@@ -126,7 +126,7 @@ def check_description(d: WeaponDescription, *, this_year: int) -> ProblemList:
             "country_of_manufacture",
             "is not an ISO 3166 alpha-3 code",
             d.country_of_manufacture,
-            hint="give a code such as RUS, BEL or CHN",
+            hint=N_("give a code such as RUS, BEL or CHN"),
         )
     if d.year_of_manufacture is not None:
         if d.year_of_manufacture > this_year:
@@ -137,7 +137,7 @@ def check_description(d: WeaponDescription, *, this_year: int) -> ProblemList:
                 "makes this an antique, outside the ITI's scope",
                 d.year_of_manufacture,
                 rule="ITI para 4",
-                hint="antiques (made before 1900) are not recorded here",
+                hint=N_("antiques (made before 1900) are not recorded here"),
             )
     if d.marking_condition is MarkingCondition.MARKED and d.origin is Origin.INDUSTRIAL:
         if not d.serial:
@@ -145,14 +145,14 @@ def check_description(d: WeaponDescription, *, this_year: int) -> ProblemList:
                 "serial",
                 "is missing on a weapon recorded as marked",
                 rule="ITI para 8(a)",
-                hint="give the serial, or record the weapon as unmarked or obliterated",
+                hint=N_("give the serial, or record the weapon as unmarked or obliterated"),
             )
         if not d.manufacturer:
             problems.add(
                 "manufacturer",
                 "is missing on a weapon recorded as marked",
                 rule="ITI para 8(a)",
-                hint="give the manufacturer as marked, or record the weapon as unmarked",
+                hint=N_("give the manufacturer as marked, or record the weapon as unmarked"),
             )
     if d.serial is not None and serial_key(d.serial) is None:
         problems.add("serial", "has no letters or digits", d.serial)

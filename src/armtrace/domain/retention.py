@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from armtrace.domain.errors import RuleViolation
+from armtrace.domain.errors import N_, RuleViolation
 from armtrace.domain.lifecycle import ON_TERRITORY, EventType, WeaponState
 
 RULE = "ITI, section on record-keeping: at least 30 years for manufacturing records, 20 for all others"
@@ -41,9 +41,14 @@ class RetentionPolicy:
             given = self.years.get(kind, floor)
             if given < floor:
                 raise RuleViolation(
-                    f"retention for {kind.value} records is set to {given} years, under the floor of {floor}",
+                    N_(
+                        "retention for %(kind)s records is set to %(years)s years, under the floor of %(floor)s",
+                        kind=kind.value,
+                        years=given,
+                        floor=floor,
+                    ),
                     rule=RULE,
-                    hint=f"set it to {floor} years or more",
+                    hint=N_("set it to %(floor)s years or more", floor=floor),
                 )
 
     def keep_until(self, event_type: EventType, occurred_at: datetime) -> date:
@@ -67,13 +72,16 @@ def check_purge(state: WeaponState, until: date, today: date) -> None:
     """Refuse to purge a weapon's record before its retention date, or while it is on the territory."""
     if today < until:
         raise RuleViolation(
-            f"the record must be kept until {until.isoformat()}",
+            N_("the record must be kept until %(date)s", date=until.isoformat()),
             rule=RULE,
-            hint="it can be archived and removed from that date; nothing is purged earlier",
+            hint=N_("it can be archived and removed from that date; nothing is purged earlier"),
         )
     if state.status in ON_TERRITORY:
         raise RuleViolation(
-            f"the weapon is still on the territory (status '{state.status.value}'): its record stays",
+            N_(
+                "the weapon is still on the territory (status '%(status)s'): its record stays",
+                status=state.status.value,
+            ),
             rule="ITI, section on record-keeping: records of every marked weapon on the territory",
-            hint="only records of weapons destroyed or exported can be archived and removed",
+            hint=N_("only records of weapons destroyed or exported can be archived and removed"),
         )

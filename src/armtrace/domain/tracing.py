@@ -138,7 +138,7 @@ def check_content(c: RequestContent) -> ProblemList:
             "bases",
             "at least one ground of illicitness is required",
             rule="ITI para 6",
-            hint="a national law, b embargo, c not marked, d unlicensed manufacture, e unlicensed transfer",
+            hint=N_("a national law, b embargo, c not marked, d unlicensed manufacture, e unlicensed transfer"),
         )
     for name, missing, hint in REQUIRED_TEXT:
         if not str(getattr(c, name)).strip():
@@ -149,28 +149,28 @@ def check_content(c: RequestContent) -> ProblemList:
             "markings.serial",
             "the serial is missing",
             rule=CONTENT_RULE,
-            hint="give the serial as read, or flag it as obliterated and attach photographs",
+            hint=N_("give the serial as read, or flag it as obliterated and attach photographs"),
         )
     if m.serial_obliterated and not c.photographs:
         p.add(
             "photographs",
             "photographs are required when the serial is obliterated",
             rule="ISACS 05.31",
-            hint="attach photographs of the frame or receiver",
+            hint=N_("attach photographs of the frame or receiver"),
         )
     if not m.manufacturer and not m.country_of_manufacture:
         p.add(
             "markings.manufacturer",
             "neither the manufacturer nor the country of manufacture is given",
             rule=CONTENT_RULE,
-            hint="give what the marks show, even partly",
+            hint=N_("give what the marks show, even partly"),
         )
     if not c.category:
         p.add("category", "the type of weapon is missing", rule=CONTENT_RULE)
     if not c.calibre:
         p.add("calibre", "the calibre is missing", rule=CONTENT_RULE)
     if c.priority is Priority.URGENT and not (c.urgency_reason or "").strip():
-        p.add("urgency_reason", "an urgent request needs its reason", hint="say why it cannot wait")
+        p.add("urgency_reason", "an urgent request needs its reason", hint=N_("say why it cannot wait"))
     return p
 
 
@@ -188,21 +188,29 @@ class Answer:
     next_country: str | None = None  # where the weapon went, if to another State
 
 
+# Each outcome its own sentence, for the translators.
+GIVES_ITS_REASON = {
+    Outcome.PARTIALLY_TRACED: N_("a partially traced answer gives its reason"),
+    Outcome.DELAYED: N_("a delayed answer gives its reason"),
+    Outcome.REFUSED: N_("a refused answer gives its reason"),
+}
+
+
 def check_answer(a: Answer) -> ProblemList:
     p = ProblemList()
     if a.outcome in (Outcome.PARTIALLY_TRACED, Outcome.DELAYED, Outcome.REFUSED) and a.restriction is None:
         p.add(
             "restriction",
-            f"a {a.outcome.value.replace('_', ' ')} answer gives its reason",
+            GIVES_ITS_REASON[a.outcome],
             rule=ANSWER_RULE,
-            hint="one of: " + ", ".join(r.value for r in Restriction),
+            hint=N_("one of: %(reasons)s", reasons=", ".join(r.value for r in Restriction)),
         )
     if a.outcome is Outcome.NOT_TRACED and a.failure is None:
         p.add(
             "failure",
             "a not-traced answer gives the coded reason it failed",
             rule="FACTS 4.3",
-            hint="one of: " + ", ".join(f.value for f in FailureReason),
+            hint=N_("one of: %(reasons)s", reasons=", ".join(f.value for f in FailureReason)),
         )
     if a.outcome in (Outcome.TRACED, Outcome.PARTIALLY_TRACED) and not a.facts:
         p.add("facts", "a traced answer says what the records show", rule=ANSWER_RULE)
@@ -222,17 +230,22 @@ def transition(status: Status, act: str, outcome: Outcome | None = None) -> Stat
     allowed, after = TRANSITIONS[act]
     if status not in allowed:
         raise RuleViolation(
-            f"a request that is {status.value} cannot be {_past(act)}",
+            N_(CANNOT_BE[act], status=status.value),
             rule="tracing request lifecycle",
-            hint="see the request's history with 'armtrace trace show'",
+            hint=N_("see the request's history with 'armtrace trace show'"),
         )
     if act == "answer" and outcome is Outcome.DELAYED:
         return Status.ACKNOWLEDGED
     return after
 
 
-def _past(act: str) -> str:
-    return {"send": "sent", "acknowledge": "acknowledged", "answer": "answered", "withdraw": "withdrawn"}[act]
+# Each act its own sentence, for the translators.
+CANNOT_BE = {
+    "send": N_("a request that is %(status)s cannot be sent"),
+    "acknowledge": N_("a request that is %(status)s cannot be acknowledged"),
+    "answer": N_("a request that is %(status)s cannot be answered"),
+    "withdraw": N_("a request that is %(status)s cannot be withdrawn"),
+}
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from armtrace.domain.chain import canonical
-from armtrace.domain.errors import NotPermitted, RuleViolation
+from armtrace.domain.errors import N_, NotPermitted, RuleViolation
 from armtrace.domain.lifecycle import parse_utc, utc_text
 
 CLOCK_SKEW = timedelta(minutes=10)
@@ -73,17 +73,17 @@ class Envelope:
     @classmethod
     def from_json(cls, data: object) -> Envelope:
         if not isinstance(data, Mapping):
-            raise EnvelopeRefused("malformed", "an envelope must be a JSON object")
+            raise EnvelopeRefused("malformed", N_("an envelope must be a JSON object"))
         missing = [f for f in (*FIELDS, "signature") if f not in data]
         if missing:
             reason = "unsigned" if missing == ["signature"] else "malformed"
-            raise EnvelopeRefused(reason, f"the envelope lacks: {', '.join(missing)}")
+            raise EnvelopeRefused(reason, N_("the envelope lacks: %(fields)s", fields=", ".join(missing)))
         if not isinstance(data["body"], Mapping) or not all(isinstance(data[f], str) for f in FIELDS[:6]):
-            raise EnvelopeRefused("malformed", "the envelope's fields have the wrong types")
+            raise EnvelopeRefused("malformed", N_("the envelope's fields have the wrong types"))
         try:
             created, sent = parse_utc(str(data["created_at"])), parse_utc(str(data["sent_at"]))
         except ValueError:
-            raise EnvelopeRefused("malformed", "created_at or sent_at is not a time") from None
+            raise EnvelopeRefused("malformed", N_("created_at or sent_at is not a time")) from None
         return cls(
             str(data["id"]),
             str(data["type"]),
@@ -119,17 +119,23 @@ def check(
 ) -> None:
     """Refuse an envelope not signed by its sender's known key, not for this node, stale, or replayed."""
     if not envelope.signature:
-        raise EnvelopeRefused("unsigned", f"envelope {envelope.id} is not signed")
+        raise EnvelopeRefused("unsigned", N_("envelope %(envelope)s is not signed", envelope=envelope.id))
     if envelope.recipient != me:
         raise EnvelopeRefused(
-            "wrong_recipient", f"envelope {envelope.id} is addressed to {envelope.recipient}, not to this node ({me})"
+            "wrong_recipient",
+            N_(
+                "envelope %(envelope)s is addressed to %(recipient)s, not to this node (%(node)s)",
+                envelope=envelope.id,
+                recipient=envelope.recipient,
+                node=me,
+            ),
         )
     public = keys.get(envelope.sender)
     if public is None:
         raise EnvelopeRefused(
             "unknown_sender",
-            f"no key is held for the sender {envelope.sender!r}",
-            hint="register the peer and its public key with 'armtrace peer add'",
+            N_("no key is held for the sender %(sender)r", sender=envelope.sender),
+            hint=N_("register the peer and its public key with 'armtrace peer add'"),
         )
     try:
         signature = base64.b64decode(envelope.signature, validate=True)
@@ -137,24 +143,31 @@ def check(
     except (InvalidSignature, ValueError):
         raise EnvelopeRefused(
             "bad_signature",
-            f"envelope {envelope.id} does not match its signature: it was altered, or signed by another key",
+            N_(
+                "envelope %(envelope)s does not match its signature: it was altered, or signed by another key",
+                envelope=envelope.id,
+            ),
         ) from None
     sent = envelope.sent_at or envelope.created_at
     if abs(now - sent) > skew:
         raise EnvelopeRefused(
             "clock_skew",
-            f"envelope {envelope.id} was sent at {utc_text(sent)}, "
-            f"outside {int(skew.total_seconds() // 60)} minutes of this node's clock",
+            N_(
+                "envelope %(envelope)s was sent at %(time)s, outside %(minutes)s minutes of this node's clock",
+                envelope=envelope.id,
+                time=utc_text(sent),
+                minutes=int(skew.total_seconds() // 60),
+            ),
         )
     if seen(envelope.id):
-        raise EnvelopeRefused("replay", f"envelope {envelope.id} was received already")
+        raise EnvelopeRefused("replay", N_("envelope %(envelope)s was received already", envelope=envelope.id))
 
 
 def public_key(text: str) -> Ed25519PublicKey:
     """A public key from its base64 raw form (32 bytes)."""
     raw = base64.b64decode(text, validate=True)
     if len(raw) != 32:
-        raise RuleViolation("a public key is 32 bytes, base64-encoded", hint="copy it from 'armtrace node show'")
+        raise RuleViolation("a public key is 32 bytes, base64-encoded", hint=N_("copy it from 'armtrace node show'"))
     return Ed25519PublicKey.from_public_bytes(raw)
 
 
@@ -167,8 +180,8 @@ def create_key(path: Path) -> Ed25519PrivateKey:
     """A new node key, written outside the database with owner-only permissions (0600)."""
     if path.exists():
         raise RuleViolation(
-            f"{path} exists already: a node's key is never overwritten",
-            hint="keep it, or move it away if you really mean to give this node a new identity",
+            N_("%(path)s exists already: a node's key is never overwritten", path=str(path)),
+            hint=N_("keep it, or move it away if you really mean to give this node a new identity"),
         )
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
@@ -181,10 +194,15 @@ def create_key(path: Path) -> Ed25519PrivateKey:
 
 def load_key(path: Path) -> Ed25519PrivateKey:
     if not path.is_file():
-        raise RuleViolation(f"there is no node key at {path}", hint="create one with 'armtrace node init'")
+        raise RuleViolation(
+            N_("there is no node key at %(path)s", path=str(path)), hint=N_("create one with 'armtrace node init'")
+        )
     if path.stat().st_mode & 0o077:
-        raise NotPermitted(f"the node key {path} can be read by others", hint=f"restrict it: chmod 600 {path}")
+        raise NotPermitted(
+            N_("the node key %(path)s can be read by others", path=str(path)),
+            hint=N_("restrict it: chmod 600 %(path)s", path=str(path)),
+        )
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
-        raise RuleViolation(f"{path} is not an Ed25519 key")
+        raise RuleViolation(N_("%(path)s is not an Ed25519 key", path=str(path)))
     return key

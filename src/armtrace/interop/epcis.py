@@ -20,7 +20,7 @@ from typing import Any
 
 import jsonschema
 
-from armtrace.domain.errors import RuleViolation
+from armtrace.domain.errors import N_, RuleViolation
 from armtrace.domain.lifecycle import parse_utc
 from armtrace.interop.mapping import Mapping
 from armtrace.services.intake import EventInput
@@ -77,16 +77,22 @@ def read_document(path: Path, mapping: Mapping) -> tuple[list[WeaponRecord], lis
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise RuleViolation(
-            f"{path.name} is not a JSON document: {exc}", hint="pass an EPCIS 2.0 JSON(-LD) file"
+            N_("%(file)s is not a JSON document: %(error)s", file=path.name, error=str(exc)),
+            hint=N_("pass an EPCIS 2.0 JSON(-LD) file"),
         ) from None
     errors = sorted(_validator().iter_errors(doc), key=lambda e: list(e.path))
     if errors:
         first = errors[0]
         where = "/".join(str(p) for p in first.path) or "(document)"
         raise RuleViolation(
-            f"{path.name} is not a valid EPCIS 2.0 document: at {where}: {first.message}",
+            N_(
+                "%(file)s is not a valid EPCIS 2.0 document: at %(place)s: %(error)s",
+                file=path.name,
+                place=where,
+                error=first.message,
+            ),
             rule="GS1 EPCIS 2.0 JSON schema",
-            hint="fix the document, or export it again",
+            hint=N_("fix the document, or export it again"),
         )
     settings = mapping.epcis
     companies: dict[str, Any] = dict(settings.get("companies", {}))  # type: ignore[call-overload]

@@ -26,7 +26,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from armtrace.domain.errors import RuleViolation
+from armtrace.domain.errors import N_, RuleViolation
 from armtrace.reference.names import fold
 
 # The fields a row may carry: the weapon's description, then its first event.
@@ -168,8 +168,8 @@ class Mapping:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise RuleViolation(
-                f"the mapping file {path} cannot be read: {exc}",
-                hint="write it as TOML: [columns], [values.FIELD], [defaults], [options]",
+                N_("the mapping file %(path)s cannot be read: %(error)s", path=str(path), error=str(exc)),
+                hint=N_("write it as TOML: [columns], [values.FIELD], [defaults], [options]"),
             ) from None
         unknown = [k for k in data if k not in ("columns", "values", "defaults", "options", "epcis")]
         bad_fields = [
@@ -177,8 +177,14 @@ class Mapping:
         ]
         if unknown or bad_fields:
             raise RuleViolation(
-                f"the mapping file {path} names what armtrace does not know: {', '.join(unknown + bad_fields)}",
-                hint="sections: columns, values, defaults, options, epcis; fields: " + ", ".join(FIELDS),
+                N_(
+                    "the mapping file %(path)s names what armtrace does not know: %(names)s",
+                    path=str(path),
+                    names=", ".join(unknown + bad_fields),
+                ),
+                hint=N_(
+                    "sections: columns, values, defaults, options, epcis; fields: %(fields)s", fields=", ".join(FIELDS)
+                ),
             )
         return cls(
             columns={k: str(v) for k, v in data.get("columns", {}).items()},
@@ -200,8 +206,8 @@ class Mapping:
                 missing.append(f"{name} = {column!r}")
         if missing:
             raise RuleViolation(
-                "the mapping names columns the file does not have: " + "; ".join(missing),
-                hint="the file's columns are: " + ", ".join(repr(h) for h in header),
+                N_("the mapping names columns the file does not have: %(columns)s", columns="; ".join(missing)),
+                hint=N_("the file's columns are: %(columns)s", columns=", ".join(repr(h) for h in header)),
             )
         for name in FIELDS:
             if name in positions:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from armtrace.domain.errors import RuleViolation
+from armtrace.domain.errors import N_, RuleViolation
 from armtrace.interop.mapping import FIELDS, SYNONYMS, Mapping
 from armtrace.reference.names import fold
 
@@ -31,15 +31,20 @@ def detect_encoding(path: Path, stated: str | None = None) -> str:
                     pass
         except (LookupError, UnicodeDecodeError) as exc:
             raise RuleViolation(
-                f"{path.name} is not readable as {stated}: {exc}",
-                hint="pass --encoding utf-8 or --encoding latin-1, or re-save the file as UTF-8",
+                N_(
+                    "%(file)s is not readable as %(encoding)s: %(error)s",
+                    file=path.name,
+                    encoding=stated,
+                    error=str(exc),
+                ),
+                hint=N_("pass --encoding utf-8 or --encoding latin-1, or re-save the file as UTF-8"),
             ) from None
         return stated
     head = path.read_bytes()[:4]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in path.read_bytes()[:4096]:
         raise RuleViolation(
-            f"{path.name} looks like UTF-16 or a binary file (it has NUL bytes)",
-            hint="re-save it as UTF-8 CSV, or pass --encoding utf-16 if it is UTF-16 text",
+            N_("%(file)s looks like UTF-16 or a binary file (it has NUL bytes)", file=path.name),
+            hint=N_("re-save it as UTF-8 CSV, or pass --encoding utf-16 if it is UTF-16 text"),
         )
     try:
         with open(path, encoding="utf-8-sig") as f:
@@ -103,8 +108,13 @@ def _checked(reader: Iterator[list[str]], path: Path) -> Iterator[list[str]]:
     except csv.Error as exc:
         line = getattr(reader, "line_num", "?")
         raise RuleViolation(
-            f"{path.name} is not readable as delimited text at line {line}: {exc}",
-            hint="check the file's line endings and quotes there, or export it again from its source",
+            N_(
+                "%(file)s is not readable as delimited text at line %(line)s: %(error)s",
+                file=path.name,
+                line=line,
+                error=str(exc),
+            ),
+            hint=N_("check the file's line endings and quotes there, or export it again from its source"),
         ) from None
 
 
@@ -144,14 +154,27 @@ def open_tabular(path: Path, mapping: Mapping, *, encoding: str | None = None, d
         if stated and found:
             other = next(iter(found))
             raise RuleViolation(
-                f"with the delimiter {stated!r} no header row was found in {path.name}; with {other!r} one was",
-                hint=f"pass --delimiter {other!r}",
+                N_(
+                    "with the delimiter %(stated)r no header row was found in %(file)s; with %(other)r one was",
+                    stated=stated,
+                    file=path.name,
+                    other=other,
+                ),
+                hint=N_("pass --delimiter %(other)r", other=other),
             )
         expect = list(mapping.columns.values()) or ["serial", "manufacturer", "model", "calibre", "type"]
         raise RuleViolation(
-            f"no header row was found in the first {HEADER_SEARCH_ROWS} lines of {path.name}",
-            hint=f"expected columns such as {', '.join(expect)}; the first line reads {first[0] if first else []!r}."
-            " Pass a mapping file (--mapping) that names the file's columns",
+            N_(
+                "no header row was found in the first %(rows)s lines of %(file)s",
+                rows=HEADER_SEARCH_ROWS,
+                file=path.name,
+            ),
+            hint=N_(
+                "expected columns such as %(columns)s; the first line reads %(line)r."
+                " Pass a mapping file (--mapping) that names the file's columns",
+                columns=", ".join(expect),
+                line=first[0] if first else [],
+            ),
         )
     sample = _sample(path, encoding, chosen)
     header_index = found[chosen]

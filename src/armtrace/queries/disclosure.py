@@ -13,7 +13,7 @@ import json
 import sqlalchemy as sa
 
 from armtrace.domain.disclosure import Disclosure, from_history, not_held
-from armtrace.domain.errors import NotFound, RuleViolation
+from armtrace.domain.errors import N_, NotFound, RuleViolation
 from armtrace.domain.lifecycle import from_payload
 from armtrace.domain.tracing import Markings
 from armtrace.queries.identify import IdentifyQuery, identify
@@ -28,7 +28,10 @@ def draft_answer(conn: sa.Connection, request_id: str, weapon_id: int | None = N
     """The answer the registry supports for an incoming request; `weapon_id` when the officer chose the record."""
     row = conn.execute(sa.select(t.trace_requests).where(t.trace_requests.c.id == request_id)).one_or_none()
     if row is None or row.direction != "incoming":
-        raise NotFound(f"there is no incoming request {request_id}", hint="see them with 'armtrace trace list'")
+        raise NotFound(
+            N_("there is no incoming request %(request)s", request=request_id),
+            hint=N_("see them with 'armtrace trace list'"),
+        )
     content = json.loads(row.content)
     markings = Markings(**content["markings"])
     if weapon_id is not None:
@@ -72,6 +75,9 @@ def _history(conn: sa.Connection, weapon_id: int, notes: tuple[str, ...]) -> Dis
     e = t.events.c
     rows = list(conn.execute(sa.select(e.seq, e.payload).where(e.weapon_id == weapon_id).order_by(e.seq)))
     if not rows:
-        raise NotFound(f"there is no weapon #{weapon_id} with recorded events", hint="check the record number")
+        raise NotFound(
+            N_("there is no weapon #%(weapon)s with recorded events", weapon=weapon_id),
+            hint=N_("check the record number"),
+        )
     d = from_history(weapon_id, [(r.seq, from_payload(json.loads(r.payload))) for r in rows])
     return Disclosure(d.answer, d.weapon_id, notes)

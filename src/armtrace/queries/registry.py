@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from armtrace.domain.errors import NotFound
+from armtrace.domain.errors import N_, NotFound
 from armtrace.domain.identify import fold
 from armtrace.domain.lifecycle import EventType, from_payload, replay
 from armtrace.domain.markings import MarkingGap, check_marks
@@ -70,8 +70,8 @@ def list_weapons(conn: sa.Connection, f: WeaponFilter, page: int = 1, per_page: 
         ).scalar()
         if business is None:
             raise NotFound(
-                f"no business named {f.business!r} is recorded",
-                hint="closed businesses are recorded with 'armtrace business close'",
+                N_("no business named %(business)r is recorded", business=f.business),
+                hint=N_("closed businesses are recorded with 'armtrace business close'"),
             )
         conditions.append(c.business_id == business)
     where = sa.and_(sa.true(), *conditions)
@@ -150,7 +150,9 @@ def weapon_detail(conn: sa.Connection, weapon_id: int, holders: bool = True) -> 
     """A weapon, its marks, its timeline and its ITI marking check; holders' names withheld if not `holders`."""
     row = conn.execute(sa.select(t.weapons).where(t.weapons.c.id == weapon_id)).one_or_none()
     if row is None:
-        raise NotFound(f"there is no weapon #{weapon_id}", hint="find it with 'armtrace weapon list'")
+        raise NotFound(
+            N_("there is no weapon #%(weapon)s", weapon=weapon_id), hint=N_("find it with 'armtrace weapon list'")
+        )
     marks = [
         dict(r._mapping)
         for r in conn.execute(sa.select(t.marks).where(t.marks.c.weapon_id == weapon_id).order_by(t.marks.c.position))

@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from armtrace.domain.errors import NotFound
+from armtrace.domain.errors import N_, NotFound
 from armtrace.domain.tracing import Status, overdue
 from armtrace.store import tables as t
 
@@ -108,7 +108,9 @@ def case_chain(conn: sa.Connection, request_id: str) -> list[Link]:
 def request_detail(conn: sa.Connection, request_id: str, now: datetime | None = None) -> dict[str, Any]:
     row = conn.execute(sa.select(t.trace_requests).where(t.trace_requests.c.id == request_id)).one_or_none()
     if row is None:
-        raise NotFound(f"there is no request {request_id}", hint="see them with 'armtrace trace list'")
+        raise NotFound(
+            N_("there is no request %(request)s", request=request_id), hint=N_("see them with 'armtrace trace list'")
+        )
     out = dict(row._mapping)
     out["content"] = json.loads(out["content"])
     out["answer"] = json.loads(out["answer"]) if out["answer"] else None

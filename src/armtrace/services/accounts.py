@@ -19,7 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from armtrace.domain.accounts import Principal, locked, password_problems, roles_from
 from armtrace.domain.actors import Actor, Clock
-from armtrace.domain.errors import Conflict, NotFound, NotPermitted, NotSignedIn, ProblemList
+from armtrace.domain.errors import N_, Conflict, NotFound, NotPermitted, NotSignedIn, ProblemList
 from armtrace.store.uow import UnitOfWork
 
 HASHER = PasswordHasher()
@@ -46,10 +46,10 @@ def add_user(cmd: AddUser, uow: UnitOfWork, clock: Clock) -> int:
     roles, role_problems = roles_from(cmd.roles)
     problems.problems.extend(role_problems.problems)
     problems.problems.extend(password_problems(cmd.password, username).problems)
-    problems.raise_if_any(f"the user {cmd.username!r} was not created")
+    problems.raise_if_any(N_("the user %(user)r was not created", user=cmd.username))
     with uow:
         if uow.accounts.user(username) is not None:
-            raise Conflict(f"the user {username!r} exists already")
+            raise Conflict(N_("the user %(user)r exists already", user=username))
         user_id = uow.accounts.add_user(
             {
                 "username": username,
@@ -69,7 +69,7 @@ def sign_in(username: str, password: str, uow: UnitOfWork, clock: Clock) -> Prin
     """The user's principal if the password is right; failures are counted and lock the account."""
     now = clock.now()
     refused = NotPermitted(
-        "the user name or the password is wrong", hint="check both; 5 failures in a row lock the account"
+        "the user name or the password is wrong", hint=N_("check both; 5 failures in a row lock the account")
     )
     with uow:
         user = uow.accounts.user(username.strip().lower(), lock=True)  # sign-ins of one account in turn
@@ -79,9 +79,9 @@ def sign_in(username: str, password: str, uow: UnitOfWork, clock: Clock) -> Prin
         until = locked(user["failures"], user["last_failure_at"], now)
         if until is not None:
             raise NotPermitted(
-                f"the account {user['username']!r} is locked after repeated failed sign-ins",
+                N_("the account %(user)r is locked after repeated failed sign-ins", user=user["username"]),
                 rule="armtrace lockout: 5 failures, 15 minutes",
-                hint=f"try again after {until:%H:%M} UTC, or ask an administrator",
+                hint=N_("try again after %(time)s UTC, or ask an administrator", time=until.strftime("%H:%M")),
             )
         try:
             HASHER.verify(user["password_hash"], password)
@@ -106,14 +106,16 @@ def create_token(cmd: CreateToken, uow: UnitOfWork, clock: Clock) -> tuple[int, 
     """A new API token for a user's system: its id, and the secret, shown this once only."""
     problems = ProblemList()
     if not 1 <= cmd.days <= 366:
-        problems.add("days", "a token lives from 1 to 366 days", cmd.days, hint="renew it with a new token")
-    problems.raise_if_any("the token was not created")
+        problems.add("days", "a token lives from 1 to 366 days", cmd.days, hint=N_("renew it with a new token"))
+    problems.raise_if_any(N_("the token was not created"))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = clock.now()
     with uow:
         user = uow.accounts.user(cmd.username.strip().lower())
         if user is None:
-            raise NotFound(f"there is no user {cmd.username!r}", hint="create it with 'armtrace user add'")
+            raise NotFound(
+                N_("there is no user %(user)r", user=cmd.username), hint=N_("create it with 'armtrace user add'")
+            )
         token_id = uow.accounts.add_token(
             {
                 "user_id": user["id"],
@@ -132,7 +134,7 @@ def revoke_token(token_id: int, uow: UnitOfWork, clock: Clock) -> None:
     with uow:
         token = uow.accounts.token_by_id(token_id)
         if token is None:
-            raise NotFound(f"there is no token #{token_id}")
+            raise NotFound(N_("there is no token #%(token)s", token=token_id))
         if token["revoked_at"] is None:
             uow.accounts.revoke_token(token_id, clock.now())
         uow.commit()
@@ -141,7 +143,7 @@ def revoke_token(token_id: int, uow: UnitOfWork, clock: Clock) -> None:
 def principal_for_token(secret: str, uow: UnitOfWork, clock: Clock) -> Principal:
     """Who a bearer token speaks for, if it is known, unexpired, unrevoked and its user active."""
     now = clock.now()
-    refused = NotSignedIn("the API token is not valid", hint="it may be mistyped, expired or revoked")
+    refused = NotSignedIn("the API token is not valid", hint=N_("it may be mistyped, expired or revoked"))
     with uow:
         token = uow.accounts.token(_digest(secret)) if secret.startswith(TOKEN_PREFIX) else None
         if token is None or token["revoked_at"] is not None or token["expires_at"] <= now:
@@ -160,7 +162,7 @@ def principal_of(username: str, uow: UnitOfWork) -> Principal:
     with uow:
         user = uow.accounts.user(username)
     if user is None or not user["active"]:
-        raise NotSignedIn("the account of this session is closed", hint="sign in again, or ask an administrator")
+        raise NotSignedIn("the account of this session is closed", hint=N_("sign in again, or ask an administrator"))
     return _principal(user)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from armtrace.domain.accounts import Principal
 from armtrace.domain.actors import Actor, Clock
 from armtrace.domain.approvals import Act, Status, changes_holder, check_approver, discloses
-from armtrace.domain.errors import ArmtraceError, Conflict, NotFound
+from armtrace.domain.errors import N_, ArmtraceError, Conflict, NotFound
 from armtrace.domain.retention import RetentionPolicy
 from armtrace.domain.tracing import Answer, FailureReason, Outcome, Restriction
 from armtrace.services import registry, retention, tracing
@@ -75,11 +75,12 @@ def answer_or_ask(cmd: tracing.AnswerRequest, uow: UnitOfWork, clock: Clock) -> 
 
 def correct_or_ask(cmd: registry.CorrectEvent, uow: UnitOfWork, clock: Clock, policy: RetentionPolicy) -> Handled:
     """Correct an event at once, unless the correction changes who holds the weapon."""
+    registry.check_correction(cmd, uow, clock)  # refuse now what would fail later: a bad correction never waits
     voided_holder = None
     if cmd.void:
         with uow:
             history = dict(registry.load_history(uow, cmd.weapon_id))
-        voided_holder = history[cmd.corrects].holder if cmd.corrects in history else None
+        voided_holder = history[cmd.corrects].holder
     if not changes_holder(cmd.changes, cmd.void, voided_holder):
         registry.correct_event(cmd, uow, clock, policy)
         return Handled(True)
@@ -88,10 +89,11 @@ def correct_or_ask(cmd: registry.CorrectEvent, uow: UnitOfWork, clock: Clock, po
 
 
 def ask_purge(cmd: retention.PurgeRecords, uow: UnitOfWork, clock: Clock) -> Handled:
-    """Destroying records always waits for a second person."""
-    ids = list(dict.fromkeys(cmd.weapon_ids))  # each weapon once
+    """Destroying records always waits for a second person; records not yet due are refused at once."""
+    ids = tuple(dict.fromkeys(cmd.weapon_ids))  # each weapon once
+    retention.check_purgeable(retention.PurgeRecords(ids, cmd.why, cmd.archive_dir), uow, clock)
     summary = f"archive and remove the records of {len(ids)} weapon(s): {cmd.why}"
-    payload = {"weapon_ids": ids, "why": cmd.why, "archive_dir": str(cmd.archive_dir)}
+    payload = {"weapon_ids": list(ids), "why": cmd.why, "archive_dir": str(cmd.archive_dir)}
     return Handled(False, ask(Act.PURGE, payload, summary, f"{len(ids)} weapons", uow, clock))
 
 
@@ -108,13 +110,23 @@ def decide(
     with uow_for(who.actor) as uow:
         found = uow.approvals.get(approval_id, lock=True)
         if found is None:
-            raise NotFound(f"there is no approval #{approval_id}", hint="see what waits with GET /api/v1/approvals")
+            raise NotFound(
+                N_("there is no approval #%(approval)s", approval=approval_id),
+                hint=N_("see what waits with GET /api/v1/approvals"),
+            )
         if found["status"] != Status.PENDING.value:
-            raise Conflict(f"approval #{approval_id} was decided already: {found['status']} by {found['decided_by']}")
+            raise Conflict(
+                N_(
+                    "approval #%(approval)s was decided already: %(status)s by %(user)s",
+                    approval=approval_id,
+                    status=found["status"],
+                    user=found["decided_by"],
+                )
+            )
         act = Act(found["act"])
         check_approver(act, found["requested_by"], who)
         if not approve and not (note or "").strip():
-            raise Conflict("a rejection says why", hint="give the reason; the one who asked reads it")
+            raise Conflict("a rejection says why", hint=N_("give the reason; the one who asked reads it"))
         status = Status.APPROVED if approve else Status.REJECTED
         uow.approvals.decide(approval_id, status.value, who.actor.id, clock.now(), note)
         uow.commit()

@@ -26,7 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from armtrace.domain.actors import Clock
-from armtrace.domain.errors import ArmtraceError, Problem, RuleViolation
+from armtrace.domain.errors import N_, ArmtraceError, Problem, RuleViolation
 from armtrace.domain.retention import RetentionPolicy
 from armtrace.interop import epcis
 from armtrace.interop.mapping import DESCRIPTION_FIELDS, FIELDS, SYNONYMS, Mapping
@@ -84,7 +84,10 @@ def file_sha256(path: Path) -> str:
 def detect_format(path: Path, stated: str | None) -> str:
     if stated:
         if stated not in FORMATS:
-            raise RuleViolation(f"unknown format {stated!r}", hint="use one of: " + ", ".join(FORMATS))
+            raise RuleViolation(
+                N_("unknown format %(format)r", format=stated),
+                hint=N_("use one of: %(formats)s", formats=", ".join(FORMATS)),
+            )
         return stated
     name = path.name.lower()
     if name.endswith((".jsonld", ".epcis.json")):
@@ -215,6 +218,17 @@ def _rows(kind: str, path: Path, mapping: Mapping, cmd: ImportFile, report: Impo
         yield from enumerate(records, start=1)
 
 
+# What a file lacks, each case its own sentence for the translators.
+NO_COLUMN_FOR = {
+    ("event",): N_("%(file)s has no column for the event (imported, manufactured, transferred...)"),
+    ("why",): N_("%(file)s has no column for the legal authority or document"),
+    ("event", "why"): N_(
+        "%(file)s has no column for the event (imported, manufactured, transferred...) nor the legal authority or "
+        "document"
+    ),
+}
+
+
 def _check_required(kind: str, path: Path, mapping: Mapping, cmd: ImportFile) -> None:
     """Fail at once, before anything is recorded, on a file that cannot be imported as a whole."""
     if kind == "epcis":
@@ -225,17 +239,18 @@ def _check_required(kind: str, path: Path, mapping: Mapping, cmd: ImportFile) ->
     table = open_tabular(path, mapping, encoding=cmd.encoding, delimiter=cmd.delimiter)
     missing = [name for name in ("event", "why") if name not in table.positions and name not in mapping.defaults]
     if missing:
-        names = {
-            "event": "the event (imported, manufactured, transferred...)",
-            "why": "the legal authority or document",
-        }
+        defaults = ", ".join(f"[defaults] {m} = ..." for m in missing)
         raise RuleViolation(
-            f"{path.name} has no column for " + " nor ".join(names[m] for m in missing),
+            N_(NO_COLUMN_FOR[tuple(missing)], file=path.name),
             rule="DESIGN.md: every event says what happened and under which authority",
-            hint="add a mapping with "
-            + ", ".join(f"[defaults] {m} = ..." for m in missing)
-            + " or [columns] naming the column"
-            + ("; usual names for the authority: " + ", ".join(SYNONYMS["why"][:5]) if "why" in missing else ""),
+            hint=N_(
+                "add a mapping with %(defaults)s or [columns] naming the column; usual names for the authority: "
+                "%(names)s",
+                defaults=defaults,
+                names=", ".join(SYNONYMS["why"][:5]),
+            )
+            if "why" in missing
+            else N_("add a mapping with %(defaults)s or [columns] naming the column", defaults=defaults),
         )
 
 
@@ -249,7 +264,7 @@ def import_file(
     """Import a file; resume it if an earlier run stopped; do nothing if it was imported already."""
     path = cmd.path
     if not path.is_file():
-        raise RuleViolation(f"there is no file {path}", hint="check the path")
+        raise RuleViolation(N_("there is no file %(path)s", path=str(path)), hint=N_("check the path"))
     kind = detect_format(path, cmd.format)
     mapping = Mapping.load(cmd.mapping) if cmd.mapping else Mapping()
     _check_required(kind, path, mapping, cmd)

@@ -15,7 +15,7 @@ from functools import cache
 from typing import TypeVar
 
 from armtrace.domain.categories import Category
-from armtrace.domain.errors import ProblemList
+from armtrace.domain.errors import N_, ProblemList
 from armtrace.domain.lifecycle import EventFacts, EventType, parse_utc
 from armtrace.domain.markings import Location, Mark, MarkKind
 from armtrace.domain.registry import MarkingCondition, Origin, WeaponDescription, check_description
@@ -43,7 +43,12 @@ def _choice(problems: ProblemList, field_: str, value: object, enum: type[E], de
     hit = _members(enum).get(str(value).strip().lower().replace(" ", "_").replace("-", "_"))
     if hit is not None:
         return hit  # type: ignore[return-value]
-    problems.add(field_, "is not a known value", value, hint="use one of: " + ", ".join(m.value for m in enum))
+    problems.add(
+        field_,
+        "is not a known value",
+        value,
+        hint=N_("use one of: %(values)s", values=", ".join(m.value for m in enum)),
+    )
     return default
 
 
@@ -57,7 +62,7 @@ def country(problems: ProblemList, field_: str, value: object) -> str | None:
             "is not a known country",
             value,
             rule="ISO 3166",
-            hint="did you mean: " + "; ".join(countries.suggest(str(value))) + "?",
+            hint=N_("did you mean: %(countries)s?", countries="; ".join(countries.suggest(str(value)))),
         )
     return code
 
@@ -70,7 +75,7 @@ def moment(problems: ProblemList, field_: str, value: object, default: datetime)
     try:
         return parse_utc(str(value))
     except ValueError:
-        problems.add(field_, "is not a date", value, hint="write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM")
+        problems.add(field_, "is not a date", value, hint=N_("write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM"))
         return default
 
 
@@ -94,7 +99,9 @@ def describe(
     if category is None:
         category = _choice(problems, "category", raw.get("category"), Category)
     if category is None and "category" not in [p.field for p in problems.problems]:
-        problems.add("category", "is required", hint="use one of: " + ", ".join(c.value for c in Category))
+        problems.add(
+            "category", "is required", hint=N_("use one of: %(values)s", values=", ".join(c.value for c in Category))
+        )
     name = str(raw.get("manufacturer") or "").strip() or None
     manufacturer_id = None
     made_in = country(problems, "country_of_manufacture", raw.get("country_of_manufacture"))
@@ -113,9 +120,10 @@ def describe(
                 "manufacturer",
                 "is not in the manufacturers reference",
                 name,
-                hint="closest known: "
-                + "; ".join(f"{m.matched} ({m.manufacturer.name}, {m.confidence:.0%})" for m in near)
-                + ". Use one of those, or record it as an unlisted manufacturer",
+                hint=N_(
+                    "closest known: %(names)s. Use one of those, or record it as an unlisted manufacturer",
+                    names="; ".join(f"{m.matched} ({m.manufacturer.name}, {m.confidence:.0%})" for m in near),
+                ),
             )
         else:
             notes.append(f"{name!r} is not in the reference: recorded as written and flagged")
@@ -166,9 +174,9 @@ def mark(problems: ProblemList, raw: Mapping[str, object], where: str) -> Mark |
     location = _choice(problems, f"{where}.location", raw.get("location"), Location)
     if kind is None or location is None:
         if kind is None and not raw.get("kind"):
-            problems.add(f"{where}.kind", "is required", hint="e.g. import, state, assigned, secondary")
+            problems.add(f"{where}.kind", "is required", hint=N_("e.g. import, state, assigned, secondary"))
         if location is None and not raw.get("location"):
-            problems.add(f"{where}.location", "is required", hint="e.g. frame, receiver, barrel, slide")
+            problems.add(f"{where}.location", "is required", hint=N_("e.g. frame, receiver, barrel, slide"))
         return None
     year = raw.get("year")
     return Mark(
@@ -207,11 +215,11 @@ def event_facts(
     etype = _choice(problems, "type", e.type, EventType)
     if etype is None:
         if not e.type:
-            problems.add("type", "is required", hint="e.g. " + ", ".join(t.value for t in EventType))
+            problems.add("type", "is required", hint=N_("e.g. %(types)s", types=", ".join(t.value for t in EventType)))
         return None
     occurred = moment(problems, "occurred_at", e.occurred_at, now)
     if occurred > now:
-        problems.add("occurred_at", "is in the future", e.occurred_at, hint="record events once they happened")
+        problems.add("occurred_at", "is in the future", e.occurred_at, hint=N_("record events once they happened"))
     marks = tuple(m for i, raw in enumerate(e.marks) if (m := mark(problems, raw, f"marks[{i}]")) is not None)
     facts = EventFacts(
         type=etype,

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from armtrace.domain.actors import Clock
 from armtrace.domain.chain import canonical
-from armtrace.domain.errors import ArmtraceError, Conflict, Problem, ProblemList, RuleViolation
+from armtrace.domain.errors import N_, ArmtraceError, Conflict, Problem, ProblemList, RuleViolation
 from armtrace.domain.identify import fold
 from armtrace.domain.lifecycle import replay, to_payload
 from armtrace.domain.registry import model_key, serial_key
@@ -219,20 +219,21 @@ def close_business(
     if cmd.kind not in ("manufacturer", "dealer"):
         problems.add("kind", "is not manufacturer or dealer", cmd.kind)
     if not cmd.why.strip():
-        problems.add("why", "is missing", hint="cite the decision or law under which the records pass to the State")
+        problems.add("why", "is missing", hint=N_("cite the decision or law under which the records pass to the State"))
     if cmd.closed_on > clock.now().date():
         problems.add("closed_on", "is in the future", cmd.closed_on.isoformat())
     code = country(problems, "country", cmd.country)
     problems.raise_if_any(
-        f"the closure of {cmd.name!r} was not recorded", hint="correct the fields listed and try again"
+        N_("the closure of %(business)r was not recorded", business=cmd.name),
+        hint=N_("correct the fields listed and try again"),
     )
     with uow:
         uow.events.lock_head()
         found = uow.businesses.by_name(cmd.name)
         if found is not None and found["closed_on"] is not None:
             raise Conflict(
-                f"{found['name']!r} was already closed on {found['closed_on']}",
-                hint="its records are in the register: 'armtrace weapon list --business NAME'",
+                N_("%(business)r was already closed on %(date)s", business=found["name"], date=found["closed_on"]),
+                hint=N_("its records are in the register: 'armtrace weapon list --business NAME'"),
             )
         values: dict[str, object] = {"closed_on": cmd.closed_on, "records_received_at": clock.now()}
         if found is None:
@@ -245,7 +246,12 @@ def close_business(
         result = load_into(uow, records, clock, policy, business_id=business_id)
         if result.rejected:
             raise RuleViolation(
-                f"{len(result.rejected)} of {result.read} records of {cmd.name!r} are invalid: nothing was taken over",
+                N_(
+                    "%(invalid)s of %(read)s records of %(business)r are invalid: nothing was taken over",
+                    invalid=len(result.rejected),
+                    read=result.read,
+                    business=cmd.name,
+                ),
                 rule="ITI, section on record-keeping: records pass to the State complete",
                 problems=[
                     Problem(
@@ -254,7 +260,7 @@ def close_business(
                     )
                     for r in result.rejected[:20]
                 ],
-                hint="correct those records in the file and run the closure again",
+                hint=N_("correct those records in the file and run the closure again"),
             )
         uow.commit()
     return business_id, result
@@ -270,11 +276,13 @@ def read_records(text: str, source: str) -> list[WeaponRecord]:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise RuleViolation(
-                    f"{source}:{number} is not JSON: {exc.msg}", hint="write one JSON object a line"
+                    N_("%(source)s:%(line)s is not JSON: %(error)s", source=source, line=number, error=exc.msg),
+                    hint=N_("write one JSON object a line"),
                 ) from None
             if not isinstance(obj, Mapping):
                 raise RuleViolation(
-                    f"{source}:{number} is not a JSON object", hint='write {"weapon": ..., "events": [...]}'
+                    N_("%(source)s:%(line)s is not a JSON object", source=source, line=number),
+                    hint=N_('write {"weapon": ..., "events": [...]}'),
                 )
             records.append(record_from_json(obj, allow_unlisted_manufacturer=True))
     return records
@@ -287,7 +295,7 @@ def record_from_json(obj: Mapping[str, object], *, allow_unlisted_manufacturer: 
     if not isinstance(weapon, Mapping) or not isinstance(events, list) or not events:
         raise RuleViolation(
             "a record needs a 'weapon' object and a non-empty 'events' list",
-            hint='write each line as {"weapon": {...}, "events": [{"type": ...}, ...]}',
+            hint=N_('write each line as {"weapon": {...}, "events": [{"type": ...}, ...]}'),
         )
     inputs = [event_input(e) for e in events]
     return WeaponRecord(AddWeapon(weapon, inputs[0], allow_unlisted_manufacturer), tuple(inputs[1:]))
@@ -295,7 +303,7 @@ def record_from_json(obj: Mapping[str, object], *, allow_unlisted_manufacturer: 
 
 def event_input(e: object) -> EventInput:
     if not isinstance(e, Mapping):
-        raise RuleViolation("each event must be a JSON object", hint='e.g. {"type": "imported", ...}')
+        raise RuleViolation("each event must be a JSON object", hint=N_('e.g. {"type": "imported", ...}'))
     known = {f for f in EventInput.__dataclass_fields__ if f != "extra"}
     values = {k: v for k, v in e.items() if k in known}
     values["marks"] = tuple(values.get("marks") or ())

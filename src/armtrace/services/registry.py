@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from armtrace.domain.actors import Clock
-from armtrace.domain.errors import Conflict, NotFound, ProblemList, RuleViolation
+from armtrace.domain.errors import N_, Conflict, NotFound, ProblemList, RuleViolation
 from armtrace.domain.lifecycle import EventFacts, EventType, WeaponState, fold, replay
 from armtrace.domain.markings import Location, Mark, MarkingGap, MarkKind, check_marks, manufacture_mark_from
 from armtrace.domain.retention import RetentionPolicy, retain_until
@@ -101,7 +101,7 @@ def add_weapon(cmd: AddWeapon, uow: UnitOfWork, clock: Clock, policy: RetentionP
     """Record a new weapon; refuses a duplicate identity, naming the existing record."""
     problems = ProblemList()
     facts, notes = first_event(cmd, problems, clock)
-    problems.raise_if_any("the weapon was not recorded", hint="correct the fields listed and try again")
+    problems.raise_if_any(N_("the weapon was not recorded"), hint=N_("correct the fields listed and try again"))
     assert facts is not None and facts.description is not None
     state = fold(None, facts)
     with uow:
@@ -109,8 +109,8 @@ def add_weapon(cmd: AddWeapon, uow: UnitOfWork, clock: Clock, policy: RetentionP
         existing = uow.weapons.find_identity(facts.description)
         if existing is not None:
             raise Conflict(
-                f"weapon #{existing} already has this manufacturer, model and serial",
-                hint=f"see 'armtrace weapon show {existing}'; record events on that weapon instead",
+                N_("weapon #%(weapon)s already has this manufacturer, model and serial", weapon=existing),
+                hint=N_("see 'armtrace weapon show %(weapon)s'; record events on that weapon instead", weapon=existing),
                 extra={"existing_id": existing},
             )
         seq = head.seq + 1
@@ -124,7 +124,9 @@ def add_weapon(cmd: AddWeapon, uow: UnitOfWork, clock: Clock, policy: RetentionP
 def load_history(uow: UnitOfWork, weapon_id: int) -> list[tuple[int, EventFacts]]:
     events = uow.events.of_weapon(weapon_id)
     if not events:
-        raise NotFound(f"there is no weapon #{weapon_id}", hint="find it with 'armtrace weapon list'")
+        raise NotFound(
+            N_("there is no weapon #%(weapon)s", weapon=weapon_id), hint=N_("find it with 'armtrace weapon list'")
+        )
     return [(e.seq, e.facts) for e in events]
 
 
@@ -156,9 +158,10 @@ def record_event(cmd: RecordEvent, uow: UnitOfWork, clock: Clock, policy: Retent
     problems = ProblemList()
     facts = event_facts(problems, cmd.event, clock.now())
     if facts is not None and facts.type is EventType.CORRECTION:
-        problems.add("type", "corrections have their own command", hint="use 'armtrace event correct'")
+        problems.add("type", "corrections have their own command", hint=N_("use 'armtrace event correct'"))
     problems.raise_if_any(
-        f"the event was not recorded on weapon #{cmd.weapon_id}", hint="correct the fields listed and try again"
+        N_("the event was not recorded on weapon #%(weapon)s", weapon=cmd.weapon_id),
+        hint=N_("correct the fields listed and try again"),
     )
     assert facts is not None
     with uow:
@@ -174,47 +177,60 @@ def correct_event(
     with uow:
         uow.events.lock_head()
         history = load_history(uow, cmd.weapon_id)
-        target = dict(history).get(cmd.corrects)
-        if target is None:
-            raise NotFound(
-                f"weapon #{cmd.weapon_id} has no event #{cmd.corrects}",
-                hint=f"see its events with 'armtrace weapon show {cmd.weapon_id}'",
-            )
-        if target.type is EventType.CORRECTION:
-            raise RuleViolation(
-                f"event #{cmd.corrects} is itself a correction",
-                rule="registry lifecycle",
-                hint="correct the original event; the latest correction of it wins",
-            )
-        changes = dict(cmd.changes)
-        problems = ProblemList()
-        for key in ("country", "counterpart_country"):
-            if key in changes:
-                changes[key] = country(problems, key, changes[key])  # type: ignore[arg-type]
-        forbidden = set(changes) & {"type", "corrects", "void", "changes"}
-        if forbidden:
-            problems.add(
-                "changes",
-                f"cannot change {', '.join(sorted(forbidden))} by correction",
-                hint="void the event and record the right one",
-            )
-        facts = EventFacts(
-            type=EventType.CORRECTION,
-            occurred_at=clock.now(),
-            why=cmd.why.strip(),
-            corrects=cmd.corrects,
-            void=cmd.void,
-            changes=changes or None,
-        )
-        problems.problems.extend(facts.problems().problems)
-        problems.raise_if_any(f"event #{cmd.corrects} was not corrected")
-        try:
-            target.amended(changes)
-        except (TypeError, ValueError, KeyError) as exc:
-            raise RuleViolation(
-                f"the correction does not fit event #{cmd.corrects}: {exc}", hint="name only fields that event has"
-            ) from exc
+        facts = _correction(cmd, history, clock)
         return _append(uow, clock, policy, cmd.weapon_id, history, facts, "registry:weapon:correct", cmd.why)
+
+
+def check_correction(cmd: CorrectEvent, uow: UnitOfWork, clock: Clock) -> None:
+    """Refuse now a correction that would be refused when made: one that waits for approval must be sound."""
+    with uow:
+        _correction(cmd, load_history(uow, cmd.weapon_id), clock)
+
+
+def _correction(cmd: CorrectEvent, history: list[tuple[int, EventFacts]], clock: Clock) -> EventFacts:
+    """The correcting event's facts, once the correction is checked against the weapon's history."""
+    target = dict(history).get(cmd.corrects)
+    if target is None:
+        raise NotFound(
+            N_("weapon #%(weapon)s has no event #%(event)s", weapon=cmd.weapon_id, event=cmd.corrects),
+            hint=N_("see its events with 'armtrace weapon show %(weapon)s'", weapon=cmd.weapon_id),
+        )
+    if target.type is EventType.CORRECTION:
+        raise RuleViolation(
+            N_("event #%(event)s is itself a correction", event=cmd.corrects),
+            rule="registry lifecycle",
+            hint=N_("correct the original event; the latest correction of it wins"),
+        )
+    changes = dict(cmd.changes)
+    problems = ProblemList()
+    for key in ("country", "counterpart_country"):
+        if key in changes:
+            changes[key] = country(problems, key, changes[key])  # type: ignore[arg-type]
+    forbidden = set(changes) & {"type", "corrects", "void", "changes"}
+    if forbidden:
+        problems.add(
+            "changes",
+            N_("cannot change %(fields)s by correction", fields=", ".join(sorted(forbidden))),
+            hint=N_("void the event and record the right one"),
+        )
+    facts = EventFacts(
+        type=EventType.CORRECTION,
+        occurred_at=clock.now(),
+        why=cmd.why.strip(),
+        corrects=cmd.corrects,
+        void=cmd.void,
+        changes=changes or None,
+    )
+    problems.problems.extend(facts.problems().problems)
+    problems.raise_if_any(N_("event #%(event)s was not corrected", event=cmd.corrects))
+    try:
+        target.amended(changes)
+    except (TypeError, ValueError, KeyError) as exc:
+        raise RuleViolation(
+            N_("the correction does not fit event #%(event)s: %(error)s", event=cmd.corrects, error=str(exc)),
+            hint=N_("name only fields that event has"),
+        ) from exc
+    return facts
 
 
 def assign_mark(cmd: AssignMark, uow: UnitOfWork, clock: Clock, policy: RetentionPolicy = DEFAULT_POLICY) -> Recorded:
@@ -226,13 +242,13 @@ def assign_mark(cmd: AssignMark, uow: UnitOfWork, clock: Clock, policy: Retentio
     location = next((loc for loc in Location if loc.value == cmd.location), None)
     if location is None:
         problems.add("location", "is not a place on a weapon", cmd.location, hint=", ".join(x.value for x in Location))
-    problems.raise_if_any("no mark was assigned")
+    problems.raise_if_any(N_("no mark was assigned"))
     assert code is not None and location is not None
     now = clock.now()
     text = cmd.text or f"{code} {now.year} A{cmd.weapon_id:08d}"
     mark = Mark(MarkKind.ASSIGNED, location, text=text, country=code, year=now.year, serial=text)
     facts = EventFacts(type=EventType.MARKED, occurred_at=now, why=cmd.why, country=code, marks=(mark,))
-    facts.problems().raise_if_any("no mark was assigned")
+    facts.problems().raise_if_any(N_("no mark was assigned"))
     with uow:
         uow.events.lock_head()
         history = load_history(uow, cmd.weapon_id)

@@ -18,7 +18,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from armtrace.domain.actors import Clock
-from armtrace.domain.errors import NotFound, RuleViolation
+from armtrace.domain.errors import N_, NotFound, RuleViolation
 from armtrace.domain.lifecycle import replay, to_payload, utc_text
 from armtrace.domain.retention import check_purge
 from armtrace.services.registry import load_history
@@ -57,22 +57,23 @@ def eligible(uow: UnitOfWork, today: date, limit: int = 10_000) -> list[int]:
         )
 
 
+def check_purgeable(cmd: PurgeRecords, uow: UnitOfWork, clock: Clock) -> None:
+    """Refuse now a purge that would be refused when carried out: one that waits for approval must be due."""
+    _check_reason(cmd)
+    with uow:
+        for wid in cmd.weapon_ids:
+            _purgeable(uow, wid, clock.now().date())
+
+
 def purge(cmd: PurgeRecords, uow: UnitOfWork, clock: Clock) -> Purged:
     """Archive first, then remove: nothing is dropped silently, nothing before its date."""
-    if not cmd.why.strip():
-        raise RuleViolation("a purge needs its reason", hint="cite the decision under which records are archived")
-    if not cmd.weapon_ids:
-        raise RuleViolation("no weapon was named", hint="name the weapons, or use --expired")
+    _check_reason(cmd)
     now = clock.now()
     with uow:
         uow.events.lock_head()
         bundle = []
         for wid in cmd.weapon_ids:
-            row = uow.weapons.row(wid)
-            if row is None:
-                raise NotFound(f"there is no weapon #{wid}")
-            history = load_history(uow, wid)
-            check_purge(replay(history), row["retain_until"], now.date())  # type: ignore[arg-type]
+            row = _purgeable(uow, wid, now.date())
             stored = uow.events.of_weapon(wid)
             marks = [dict(r._mapping) for r in uow.conn.execute(sa.select(t.marks).where(t.marks.c.weapon_id == wid))]
             bundle.append((wid, row, marks, stored))
@@ -108,6 +109,22 @@ def purge(cmd: PurgeRecords, uow: UnitOfWork, clock: Clock) -> Purged:
             )
         uow.commit()
     return Purged(path, digest, len(bundle), len(tombstones))
+
+
+def _check_reason(cmd: PurgeRecords) -> None:
+    if not cmd.why.strip():
+        raise RuleViolation("a purge needs its reason", hint=N_("cite the decision under which records are archived"))
+    if not cmd.weapon_ids:
+        raise RuleViolation("no weapon was named", hint=N_("name the weapons, or use --expired"))
+
+
+def _purgeable(uow: UnitOfWork, weapon_id: int, today: date) -> dict[str, object]:
+    """The weapon's row, if its records may be destroyed today; else refused with the date they are kept to."""
+    row = uow.weapons.row(weapon_id)
+    if row is None:
+        raise NotFound(N_("there is no weapon #%(weapon)s", weapon=weapon_id))
+    check_purge(replay(load_history(uow, weapon_id)), row["retain_until"], today)  # type: ignore[arg-type]
+    return row
 
 
 def _write_archive(folder: Path, now: object, bundle: list) -> tuple[Path, str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from armtrace.domain.actors import Clock
-from armtrace.domain.errors import Conflict, NotFound, ProblemList, RuleViolation
+from armtrace.domain.errors import N_, Conflict, NotFound, ProblemList, RuleViolation
 from armtrace.domain.lifecycle import parse_utc, utc_text
 from armtrace.domain.tracing import (
     Answer,
@@ -63,12 +63,12 @@ def init_node(cmd: InitNode, uow: UnitOfWork, clock: Clock) -> str:
             "contact_name",
             "the national point of contact is required",
             rule="ITI para 25",
-            hint="name the person or office other States reach about tracing",
+            hint=N_("name the person or office other States reach about tracing"),
         )
-    problems.raise_if_any("the node was not created")
+    problems.raise_if_any(N_("the node was not created"))
     with uow:
         if uow.nodes.this() is not None:
-            raise Conflict("this store already has a node identity", hint="see it with 'armtrace node show'")
+            raise Conflict("this store already has a node identity", hint=N_("see it with 'armtrace node show'"))
         key = create_key(cmd.key_path)
         uow.nodes.create(
             {
@@ -101,7 +101,7 @@ def add_peer(cmd: AddPeer, uow: UnitOfWork, clock: Clock) -> None:
     if cmd.role not in ("state", "hub"):
         problems.add("role", "is not state or hub", cmd.role)
     if not cmd.address.startswith(("http://", "https://")):
-        problems.add("address", "is not an http(s) address", cmd.address, hint="e.g. https://trace.example.gov")
+        problems.add("address", "is not an http(s) address", cmd.address, hint=N_("e.g. https://trace.example.gov"))
     try:
         public_key(cmd.public_key)
     except (ValueError, RuleViolation):
@@ -109,7 +109,7 @@ def add_peer(cmd: AddPeer, uow: UnitOfWork, clock: Clock) -> None:
     code = country(problems, "country", cmd.country) if cmd.country else None
     if cmd.role == "state" and not code:
         problems.add("country", "a State's node needs its country")
-    problems.raise_if_any(f"the peer {cmd.node_id!r} was not added")
+    problems.raise_if_any(N_("the peer %(node)r was not added", node=cmd.node_id))
     with uow:
         uow.nodes.add_peer(
             {
@@ -148,7 +148,7 @@ def _content(cmd: DraftRequest) -> RequestContent:
         try:
             bases.append(IllicitBasis(b.strip().lower()))
         except ValueError:
-            problems.add("bases", "is not a ground of ITI para 6", b, hint="use a, b, c, d or e")
+            problems.add("bases", "is not a ground of ITI para 6", b, hint=N_("use a, b, c, d or e"))
     try:
         priority = Priority(cmd.priority)
     except ValueError:
@@ -168,8 +168,8 @@ def _content(cmd: DraftRequest) -> RequestContent:
     )
     problems.problems.extend(check_content(content).problems)
     problems.raise_if_any(
-        "the tracing request is incomplete",
-        hint="complete the elements listed: the requested State needs them to trace",
+        N_("the tracing request is incomplete"),
+        hint=N_("complete the elements listed: the requested State needs them to trace"),
     )
     return content
 
@@ -189,7 +189,9 @@ def draft_request(cmd: DraftRequest, uow: UnitOfWork, clock: Clock) -> str:
         me = _me(uow)
         requested = cmd.requested or _peer_for(uow, state_to_ask(content.markings) or _maker_country(content.markings))
         if uow.nodes.peer(requested) is None:
-            raise NotFound(f"{requested!r} is not a known peer", hint="add it with 'armtrace peer add'")
+            raise NotFound(
+                N_("%(node)r is not a known peer", node=requested), hint=N_("add it with 'armtrace peer add'")
+            )
         reference = uow.requests.next_reference(me["node_id"], now.year)
         uow.requests.add(
             {
@@ -271,11 +273,11 @@ def _checked_answer(cmd: AnswerRequest) -> Answer:
         )
     except ValueError as exc:
         raise RuleViolation(
-            f"the answer has a value armtrace does not know: {exc}",
-            hint="outcomes: " + ", ".join(o.value for o in Outcome),
+            N_("the answer has a value armtrace does not know: %(error)s", error=str(exc)),
+            hint=N_("outcomes: %(outcomes)s", outcomes=", ".join(o.value for o in Outcome)),
         ) from None
     problems.problems.extend(check_answer(a).problems)
-    problems.raise_if_any(f"request {cmd.request_id} was not answered")
+    problems.raise_if_any(N_("request %(request)s was not answered", request=cmd.request_id))
     return a
 
 
@@ -348,12 +350,15 @@ def follow(request_id: str, uow: UnitOfWork, clock: Clock) -> str:
     with uow:
         r = _request(uow, request_id, direction="outgoing")
         if r["status"] != Status.ANSWERED.value or not r["answer"]:
-            raise RuleViolation(f"request {request_id} has no answer to follow yet", rule="tracing request lifecycle")
+            raise RuleViolation(
+                N_("request %(request)s has no answer to follow yet", request=request_id),
+                rule="tracing request lifecycle",
+            )
         next_country = json.loads(r["answer"]).get("next_country")
         if not next_country:
             raise RuleViolation(
-                f"the answer to {request_id} names no further State",
-                hint="the chain ends here: this is where the weapon left licit control, or the trace failed",
+                N_("the answer to %(request)s names no further State", request=request_id),
+                hint=N_("the chain ends here: this is where the weapon left licit control, or the trace failed"),
             )
         requested = _peer_for(uow, next_country)
         content = json.loads(r["content"])
@@ -417,7 +422,13 @@ def _apply(uow: UnitOfWork, me: dict[str, Any], e: Envelope, now: Any) -> str:
         return "request received; receipt sent"
     r = uow.requests.get(str(body.get("request_id")))
     if r is None:
-        raise NotFound(f"message {e.id} names an unknown request {body.get('request_id')!r}")
+        raise NotFound(
+            N_(
+                "message %(envelope)s names an unknown request %(request)r",
+                envelope=e.id,
+                request=body.get("request_id"),
+            )
+        )
     if e.type == "trace.receipt":
         uow.requests.act(r["id"], "receipt", now, by=e.sender)
         return "receipt recorded"
@@ -451,7 +462,7 @@ def _apply(uow: UnitOfWork, me: dict[str, Any], e: Envelope, now: Any) -> str:
             by=e.sender,
         )
         return f"answer recorded: {outcome.value}"
-    raise RuleViolation(f"message type {e.type!r} is not known to this node")
+    raise RuleViolation(N_("message type %(type)r is not known to this node", type=e.type))
 
 
 def _send(uow: UnitOfWork, me: dict[str, Any], to: str, kind: str, body: dict[str, Any], now: Any) -> None:
@@ -462,19 +473,19 @@ def _send(uow: UnitOfWork, me: dict[str, Any], to: str, kind: str, body: dict[st
 def _me(uow: UnitOfWork) -> dict[str, Any]:
     me = uow.nodes.this()
     if me is None:
-        raise RuleViolation("this store has no node identity", hint="create it with 'armtrace node init'")
+        raise RuleViolation("this store has no node identity", hint=N_("create it with 'armtrace node init'"))
     return me
 
 
 def _peer_for(uow: UnitOfWork, country_code: str | None) -> str:
     if not country_code:
-        raise RuleViolation("the marks name no country to ask", hint="name the requested peer explicitly")
+        raise RuleViolation("the marks name no country to ask", hint=N_("name the requested peer explicitly"))
     for p in uow.nodes.peers():
         if p["country"] == country_code and p["role"] == "state":
             return str(p["node_id"])
     raise NotFound(
-        f"no peer node is known for {country_code}",
-        hint="add that State's node with 'armtrace peer add', or name another peer",
+        N_("no peer node is known for %(country)s", country=country_code),
+        hint=N_("add that State's node with 'armtrace peer add', or name another peer"),
     )
 
 
@@ -484,12 +495,20 @@ def _maker_country(m: Markings) -> str | None:
     return match.manufacturer.country if match else None
 
 
+# Each direction its own sentence, for the translators.
+NO_REQUEST = {
+    None: N_("there is no request %(request)s"),
+    "incoming": N_("there is no incoming request %(request)s"),
+    "outgoing": N_("there is no outgoing request %(request)s"),
+}
+
+
 def _request(uow: UnitOfWork, request_id: str, direction: str | None = None) -> dict[str, Any]:
     r = uow.requests.get(request_id)
     if r is None or (direction and r["direction"] != direction):
         raise NotFound(
-            f"there is no {direction or ''} request {request_id}".replace("  ", " "),
-            hint="see them with 'armtrace trace list'",
+            N_(NO_REQUEST[direction], request=request_id),
+            hint=N_("see them with 'armtrace trace list'"),
         )
     return r
 

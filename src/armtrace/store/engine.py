@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from armtrace.domain.errors import RuleViolation
+from armtrace.domain.errors import N_, RuleViolation
 
 
 def make_engine(url: str, **kwargs: Any) -> sa.Engine:
@@ -24,16 +24,16 @@ def make_engine(url: str, **kwargs: Any) -> sa.Engine:
             parent = Path(parsed.database).expanduser().resolve().parent
             if not parent.is_dir():
                 raise RuleViolation(
-                    f"the folder for the SQLite file does not exist: {parent}",
-                    hint="create the folder, or point ARMTRACE_DATABASE_URL at another file",
+                    N_("the folder for the SQLite file does not exist: %(folder)s", folder=str(parent)),
+                    hint=N_("create the folder, or point ARMTRACE_DATABASE_URL at another file"),
                 )
         engine = sa.create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _sqlite_rules(engine)
         return engine
     if parsed.get_backend_name() != "postgresql":
         raise RuleViolation(
-            f"unsupported database '{parsed.get_backend_name()}'",
-            hint="use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB",
+            N_("unsupported database '%(database)s'", database=parsed.get_backend_name()),
+            hint=N_("use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB"),
         )
     # No server-side prepared statements: a plan cached while a table was small (a sequential
     # scan) would be reused as it grows, and a prefix LIKE needs its value to use the index.

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from armtrace.domain.accounts import Principal
-from armtrace.domain.errors import NotPermitted, NotSignedIn
+from armtrace.domain.errors import N_, NotPermitted, NotSignedIn
 from armtrace.runtime import Runtime
 from armtrace.services import accounts
 from armtrace.web import sessions
@@ -24,7 +24,7 @@ def signed_in(request: Request) -> Principal:
     rt = runtime_of(request)
     session = sessions.read(request.cookies.get(sessions.COOKIE), rt.clock.now(), rt.settings.secret_key)
     if session is None:
-        raise NotSignedIn("please sign in", hint="your session may have expired")
+        raise NotSignedIn("please sign in", hint=N_("your session may have expired"))
     principal = accounts.principal_of(session.username, rt.uow())
     request.state.session, request.state.principal = session, principal
     return principal
@@ -46,7 +46,7 @@ async def csrf_checked(request: Request, who: User) -> Principal:
     sent = request.headers.get("x-csrf-token") or str((await request.form()).get("csrf") or "")
     if not hmac.compare_digest(sent.encode(), request.state.session.csrf.encode()):
         raise NotPermitted(
-            "the form's security token is missing or stale", hint="reload the page and submit the form again"
+            "the form's security token is missing or stale", hint=N_("reload the page and submit the form again")
         )
     return who
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from armtrace.web import i18n
+from armtrace import i18n
 
 
 @cache
@@ -24,7 +24,7 @@ def environment(lang: str) -> Environment:
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
     # Texts that arrive whole (an error's detail, a problem's message) are looked up as they are and never
     # %-formatted: they may carry what the user typed, '%' included.
-    env.globals["tr"] = i18n.translations(lang).gettext
+    env.globals["tr"] = partial(i18n.word, lang)
     return env
 
 

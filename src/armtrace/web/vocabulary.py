@@ -53,6 +53,14 @@ WORDS = {
     # acts that need two people (domain/approvals.py)
     "retention:purge": N_("retention:purge"), "registry:correct_holder": N_("registry:correct_holder"),
     "tracing:disclose": N_("tracing:disclose"),
+    # an approval's life (domain/approvals.py)
+    "pending": N_("pending"), "approved": N_("approved"), "rejected": N_("rejected"), "failed": N_("failed"),
+    # a weapon's marking and origin (domain/registry.py)
+    "partially_obliterated": N_("partially_obliterated"), "obliterated": N_("obliterated"),
+    "unmarked": N_("unmarked"), "industrial": N_("industrial"), "craft": N_("craft"),
+    "3d_printed": N_("3d_printed"), "converted": N_("converted"), "unknown": N_("unknown"),
+    # a request's direction
+    "incoming": N_("incoming"), "outgoing": N_("outgoing"),
     # error titles (domain/errors.py)
     "e1": N_("The request could not be carried out"), "e2": N_("Not found"),
     "e3": N_("Conflicts with an existing record"), "e4": N_("Breaks a rule"), "e5": N_("Not permitted"),

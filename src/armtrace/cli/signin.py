@@ -1,0 +1,34 @@
+"""Who is at the command line, when an act needs a known person: the two-person rule's acts.
+
+Most commands record in the name given with --as. An act that must wait for a second
+person (sending registry data abroad, changing a weapon's holder, destroying records)
+and the approval of one need a user of the registry: --user names them, and the
+password is asked for, or read from ARMTRACE_PASSWORD where a script runs the command.
+"""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from armtrace.cli.output import _, ready
+from armtrace.domain.accounts import Principal
+from armtrace.domain.errors import N_, NotSignedIn
+from armtrace.services.accounts import sign_in
+
+
+def signed_in(ctx: typer.Context, permission: str) -> Principal:
+    """The signed-in user at the command line, who must hold `permission`."""
+    rt = ready(ctx)
+    username = ctx.find_root().params.get("user")
+    if not username:
+        raise NotSignedIn(
+            N_("this act is held to the two-person rule, so it needs a user of the registry"),
+            rule="armtrace two-person rule",
+            hint=N_("run it with --user NAME; the password is asked for, or read from ARMTRACE_PASSWORD"),
+        )
+    password = os.environ.get("ARMTRACE_PASSWORD") or typer.prompt(_("Password"), hide_input=True)
+    who = sign_in(username, password, rt.uow(), rt.clock)
+    who.require(permission)
+    return who
