@@ -5,7 +5,9 @@ look-alike-folded serial; its prefix (a missing end); the reversed key's prefix 
 beginning); '?' and '*' patterns anchored on their longest fixed end, or on a trigram
 index for a middle run; and for typing errors at unknown places, the pigeonhole: with one
 error the first or the second half of the serial is intact, with two the first third, the
-last third or the middle is, and each is found by one of those indexes. The candidates are
+last third or the middle is, and each is found by one of those indexes. Those lookups keep
+only serials of a length the errors allow, and the search for two errors stops early only
+when five records of the stated maker lie within one error already. The candidates are
 then ranked precisely (rapidfuzz) and each is explained in one line.
 """
 
@@ -17,7 +19,7 @@ import sqlalchemy as sa
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from armtrace.domain.errors import RuleViolation
+from armtrace.domain.errors import N_, RuleViolation
 from armtrace.domain.identify import Facts, SerialPattern, Stored, judge, judge_serial, reverse
 from armtrace.domain.registry import model_key
 from armtrace.reference import calibres, categories, countries
@@ -28,6 +30,7 @@ PER_LOOKUP = 3000  # rows one index lookup may return; bounds the time of the wo
 JUDGED = 60  # candidates judged in full, at the most (their rows are fetched one by one)
 NEAR_TWINS = 300  # rows per typing-error lookup when the serial as read is on record as it is
 MIN_SCORE = 0.5
+SETTLED = 5  # near records of the stated maker that decide the top five, so farther ones need not be sought
 
 
 @dataclass(frozen=True)
@@ -117,14 +120,13 @@ def identify(conn: sa.Connection, q: IdentifyQuery) -> Identification:
     if pattern is None or pattern.known < 3:
         if not (facts.manufacturer_id and facts.model_key):
             raise RuleViolation(
-                "too little to go on: "
-                + (
-                    "no serial was given"
-                    if pattern is None
-                    else f"only {pattern.known} readable character(s) of the serial"
+                N_("too little to go on: no serial was given")
+                if pattern is None
+                else N_("too little to go on: only %(count)s readable character(s) of the serial", count=pattern.known),
+                hint=N_(
+                    "give at least 3 readable characters of the serial (use ? for each unreadable one, * for a "
+                    "run), or the manufacturer and model together; calibre, type and country then narrow it"
                 ),
-                hint="give at least 3 readable characters of the serial (use ? for each unreadable one, * for a "
-                "run), or the manufacturer and model together; calibre, type and country then narrow it",
             )
         rows = _by_description(conn, facts)
         out.advice.append("no usable serial: candidates match the make and model only; a serial would narrow them")
@@ -265,8 +267,8 @@ def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) ->
             anchor = _contains(p.longest_run, dialect)
         else:
             raise RuleViolation(
-                f"the serial {p.raw!r} has no run of 3 readable characters and no 2 at either end",
-                hint="read more characters, or give the manufacturer and model to search by description",
+                N_("the serial %(serial)r has no run of 3 readable characters and no 2 at either end", serial=p.raw),
+                hint=N_("read more characters, or give the manufacturer and model to search by description"),
             )
         return _lookups(conn, [[anchor, _pattern(p, dialect)]])
     found = _lookups(
@@ -281,8 +283,21 @@ def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) ->
         return found
     maker = [_W.manufacturer_id == f.manufacturer_id] if f.manufacturer_id else []
 
-    def near(distance: int) -> bool:
-        return any(OSA.distance(key, fold, score_cutoff=distance) <= distance for fold, _ in found.values())
+    def settled(distance: int) -> bool:
+        """Whether enough records of the stated maker lie within `distance` of the reading that a record
+        farther away could not reach the top five: only then may the search for farther ones stop."""
+        return (
+            sum(
+                OSA.distance(key, fold, score_cutoff=distance) <= distance and f.manufacturer_id in (None, m)
+                for fold, m in found.values()
+            )
+            >= SETTLED
+        )
+
+    def sized(distance: int) -> sa.ColumnElement[bool]:
+        """Serials `distance` typing errors away are at most that many characters longer or shorter: a filter
+        on the index's own key, so the rows a lookup may return are spent on serials that can fit."""
+        return sa.func.length(_W.serial_fold).between(len(key) - distance, len(key) + distance)
 
     # One typing error leaves the first half or the second half intact (a deletion, insertion or
     # substitution at p keeps key[:p] and what follows p). Two characters swapped across the middle
@@ -295,13 +310,13 @@ def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) ->
         for fold, maker in found.values()
     )
     lookups = [
-        [_starts(_W.serial_fold, key[:h], dialect), *maker],
-        [_starts(_W.serial_rev, reverse(key[h:]), dialect), *maker],
+        [_starts(_W.serial_fold, key[:h], dialect), *maker, sized(1)],
+        [_starts(_W.serial_rev, reverse(key[h:]), dialect), *maker, sized(1)],
     ]
     if key[h - 1] != key[h]:
         lookups.append([_W.serial_fold == key[: h - 1] + key[h] + key[h - 1] + key[h + 1 :]])
     found = {**_lookups(conn, lookups, NEAR_TWINS if on_record else PER_LOOKUP), **found}
-    if on_record or near(1):
+    if on_record or settled(1):
         return found  # two errors are far less likely than one: their wider lookups run only when needed
     k = -(-len(key) // 3)
     a = max(2, min(k, (len(key) - 3) // 2))
@@ -310,8 +325,8 @@ def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) ->
         **_lookups(
             conn,
             [
-                [_starts(_W.serial_fold, key[:k], dialect), *maker],
-                [_starts(_W.serial_rev, reverse(key[-k:]), dialect), *maker],
+                [_starts(_W.serial_fold, key[:k], dialect), *maker, sized(2)],
+                [_starts(_W.serial_rev, reverse(key[-k:]), dialect), *maker, sized(2)],
             ],
         ),
         **found,
@@ -321,17 +336,17 @@ def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) ->
             **_lookups(
                 conn,
                 [
-                    [_starts(_W.serial_fold, key[:a], dialect), *maker],
-                    [_starts(_W.serial_rev, reverse(key[-a:]), dialect), *maker],
+                    [_starts(_W.serial_fold, key[:a], dialect), *maker, sized(2)],
+                    [_starts(_W.serial_rev, reverse(key[-a:]), dialect), *maker, sized(2)],
                 ],
             ),
             **found,
         }
-    if not near(2) and len(key) - 2 * a >= 3:
+    if not settled(2) and len(key) - 2 * a >= 3:
         # Only the middle can be intact. A substring search reads the most rows: it runs last, when needed.
         middle = _contains(key[a:-a], dialect)
         maker_unindexed = [_unindexed_maker(f.manufacturer_id, dialect)] if f.manufacturer_id else []
-        found = {**_lookups(conn, [[middle, *maker_unindexed]]), **found}
+        found = {**_lookups(conn, [[middle, *maker_unindexed, sized(2)]]), **found}
     return found
 
 
