@@ -11,7 +11,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from armtrace import i18n
-from armtrace.domain.errors import N_
+from armtrace.domain.errors import N_, joined
 from armtrace.web.vocabulary import WORDS
 
 SRC = Path(__file__).parents[2] / "src" / "armtrace"
@@ -81,3 +81,12 @@ def test_a_message_with_values_is_worded_in_the_readers_language_and_stays_engli
 def test_a_broken_translation_falls_back_to_the_english_wording() -> None:
     message = N_("weapon #%(weapon)s has no event #%(event)s", weapon=1, event=9)
     assert message.worded(lambda template: "arme %(arme)s") == "weapon #1 has no event #9"
+
+
+def test_an_explanation_made_of_parts_is_worded_part_by_part() -> None:
+    parts = [N_("serial equal"), N_("model differs (recorded: %(recorded)s)", recorded="AKM")]
+    why = joined(parts)
+    assert why == "serial equal; model differs (recorded: AKM)"
+    french = i18n.word("fr", why)
+    assert french == "; ".join(i18n.word("fr", part) for part in parts) and "AKM" in french and french != why
+    assert joined([]) == ""

@@ -18,19 +18,20 @@ API raises HTTP exceptions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 
 class Message(str):
-    """A message with values in it: reads as its English wording, and keeps the template and the values
-    so that the pages, the API and the command line can word it in their reader's language."""
+    """A fixed message: reads as its English wording, and keeps its template and its values so that
+    the pages, the API and the command line can word it in their reader's language. A value may be
+    a message itself, worded in the same language."""
 
     template: str
-    params: dict[str, object]
+    params: dict[str, object] | None
 
-    def __new__(cls, template: str, params: dict[str, object]) -> Message:
-        message = super().__new__(cls, template % params)
+    def __new__(cls, template: str, params: dict[str, object] | None = None) -> Message:
+        message = super().__new__(cls, template if params is None else template % params)
         message.template = template
         message.params = params
         return message
@@ -40,10 +41,14 @@ class Message(str):
 
     def worded(self, gettext: Callable[[str], str]) -> str:
         """The message in the language of `gettext`; its English wording if the translation is broken."""
+        text = gettext(self.template)
+        if self.params is None:
+            return text
+        values = {k: v.worded(gettext) if isinstance(v, Message) else v for k, v in self.params.items()}
         try:
-            return gettext(self.template) % self.params
+            return text % values
         except (KeyError, TypeError, ValueError):
-            return str(self)
+            return self.template % values
 
 
 def N_(message: str, /, **params: object) -> str:  # noqa: N802 - gettext's name for "translated where it is shown"
@@ -51,9 +56,18 @@ def N_(message: str, /, **params: object) -> str:  # noqa: N802 - gettext's name
 
     With values, the message is a template with %(name)s placeholders ('%%' for a percent sign)::
 
-        NotFound(N_("there is no weapon #%(id)s", id=weapon_id))
+        NotFound(N_("there is no weapon #%(weapon)s", weapon=weapon_id))
     """
-    return Message(message, params) if params else message
+    return Message(message, params or None)
+
+
+def joined(parts: Sequence[str], separator: str = "; ") -> str:
+    """Parts of one text (reasons, notes), each worded in the reader's language, joined as they are."""
+    if not parts:
+        return ""
+    names = [f"part{n}" for n in range(len(parts))]
+    template = separator.replace("%", "%%").join(f"%({name})s" for name in names)
+    return Message(template, dict(zip(names, parts, strict=True)))
 
 
 @dataclass(frozen=True)

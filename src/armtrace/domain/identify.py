@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from armtrace.domain.errors import N_, joined
 from armtrace.domain.registry import serial_key
 
 # One representative per look-alike group: O D Q -> 0; I L 7 -> 1; S -> 5; B -> 8; Z -> 2; G -> 6; V -> U;
@@ -105,35 +106,65 @@ def judge_serial(pattern: SerialPattern, candidate: str, distance: int | None) -
     key = fold(candidate)
     if not pattern.has_wildcards:
         if read == stored:
-            return SerialJudgement(1.0, "serial equal")
+            return SerialJudgement(1.0, N_("serial equal"))
         if pattern.folded == key:
-            return SerialJudgement(0.97, "serial equal up to look-alike characters (" + _lookalikes(read, stored) + ")")
+            pairs = _lookalikes(read, stored)
+            return SerialJudgement(
+                0.97,
+                N_("serial equal up to look-alike characters (%(pairs)s)", pairs=pairs)
+                if pairs
+                else N_("serial equal up to look-alike characters"),
+            )
         if len(pattern.folded) >= 3 and key.endswith(pattern.folded):
             missing = len(key) - len(pattern.folded)
             return SerialJudgement(
-                0.9 - 0.02 * missing, f"serial ends with the characters read ({missing} missing at the start)"
+                0.9 - 0.02 * missing,
+                N_("serial ends with the characters read (%(missing)s missing at the start)", missing=missing),
             )
         if len(pattern.folded) >= 3 and key.startswith(pattern.folded):
             missing = len(key) - len(pattern.folded)
             return SerialJudgement(
-                0.88 - 0.02 * missing, f"serial begins with the characters read ({missing} missing at the end)"
+                0.88 - 0.02 * missing,
+                N_("serial begins with the characters read (%(missing)s missing at the end)", missing=missing),
             )
     elif pattern.regex().match(key):
         lost = pattern.unreadable
         misread = _misread_count(pattern, stored)
-        also = f", {misread} read as a look-alike" if misread else ""
         if "*" in pattern.folded:
-            return SerialJudgement(
-                0.9 - 0.02 * misread, f"serial fits the readable characters around the obliterated run{also}"
-            )
-        word = "character" if lost == 1 else "characters"
-        return SerialJudgement(
-            0.95 - 0.02 * (lost - 1) - 0.02 * misread, f"serial equal up to {lost} obliterated {word}{also}"
-        )
+            return SerialJudgement(0.9 - 0.02 * misread, _around_run(misread))
+        return SerialJudgement(0.95 - 0.02 * (lost - 1) - 0.02 * misread, _obliterated(lost, misread))
     if distance is not None and distance <= 2:
-        word = "typing error" if distance == 1 else "typing errors"
-        return SerialJudgement(0.85 - 0.1 * (distance - 1), f"serial within {distance} {word} of the one read")
+        return SerialJudgement(
+            0.85 - 0.1 * (distance - 1),
+            N_("serial within 1 typing error of the one read")
+            if distance == 1
+            else N_("serial within %(errors)s typing errors of the one read", errors=distance),
+        )
     return None
+
+
+def _around_run(misread: int) -> str:
+    if not misread:
+        return N_("serial fits the readable characters around the obliterated run")
+    return N_(
+        "serial fits the readable characters around the obliterated run, %(misread)s read as a look-alike",
+        misread=misread,
+    )
+
+
+def _obliterated(lost: int, misread: int) -> str:
+    """Each variant its own sentence, for the translators."""
+    if lost == 1:
+        if not misread:
+            return N_("serial equal up to 1 obliterated character")
+        return N_("serial equal up to 1 obliterated character, %(misread)s read as a look-alike", misread=misread)
+    if not misread:
+        return N_("serial equal up to %(lost)s obliterated characters", lost=lost)
+    return N_(
+        "serial equal up to %(lost)s obliterated characters, %(misread)s read as a look-alike",
+        lost=lost,
+        misread=misread,
+    )
 
 
 def _misread_count(pattern: SerialPattern, stored: str) -> int:
@@ -147,8 +178,7 @@ def _misread_count(pattern: SerialPattern, stored: str) -> int:
 
 
 def _lookalikes(read: str, stored: str) -> str:
-    pairs = sorted({f"{a}/{b}" for a, b in zip(read, stored, strict=False) if a != b})
-    return ", ".join(pairs) if pairs else "look-alikes"
+    return ", ".join(sorted({f"{a}/{b}" for a, b in zip(read, stored, strict=False) if a != b}))
 
 
 @dataclass(frozen=True)
@@ -175,16 +205,35 @@ class Stored:
     category: str
 
 
+# Each description's reasons as whole sentences, for the translators.
+EQUAL = {
+    "model": N_("model equal"),
+    "calibre": N_("calibre equal"),
+    "type": N_("type equal"),
+    "country": N_("country equal"),
+}
+DIFFERS = {
+    "model": N_("model differs (recorded: %(recorded)s)"),
+    "calibre": N_("calibre differs (recorded: %(recorded)s)"),
+    "type": N_("type differs (recorded: %(recorded)s)"),
+    "country": N_("country differs (recorded: %(recorded)s)"),
+}
+
+
 def judge(serial: SerialJudgement | None, facts: Facts, stored: Stored) -> tuple[float, str]:
     """The candidate's score (0-1) and a one-line explanation of it."""
     score = serial.score if serial else 0.5
-    reasons = [serial.reason] if serial else ["no serial compared"]
+    reasons = [serial.reason] if serial else [N_("no serial compared")]
     if facts.manufacturer_id:
         if facts.manufacturer_id == stored.manufacturer_id:
-            reasons.append(facts.manufacturer_note or "manufacturer equal")
+            reasons.append(facts.manufacturer_note or N_("manufacturer equal"))
         else:
             score *= 0.75
-            reasons.append(f"manufacturer differs (recorded: {stored.manufacturer or 'none'})")
+            reasons.append(
+                N_("manufacturer differs (recorded: %(recorded)s)", recorded=stored.manufacturer)
+                if stored.manufacturer
+                else N_("manufacturer differs (recorded: none)")
+            )
     for label, given, held in (
         ("model", facts.model_key, stored.model_key),
         ("calibre", facts.calibre, stored.calibre),
@@ -194,8 +243,8 @@ def judge(serial: SerialJudgement | None, facts: Facts, stored: Stored) -> tuple
         if given:
             if given == held:
                 score += 0.01
-                reasons.append(f"{label} equal")
+                reasons.append(EQUAL[label])
             elif held:
                 score -= 0.05
-                reasons.append(f"{label} differs (recorded: {held})")
-    return max(0.0, min(1.0, score)), "; ".join(reasons)
+                reasons.append(N_(DIFFERS[label], recorded=held))
+    return max(0.0, min(1.0, score)), joined(reasons)

@@ -56,18 +56,24 @@ def draft_answer(conn: sa.Connection, request_id: str, weapon_id: int | None = N
             ),
         )
     except RuleViolation as exc:
-        return not_held(markings, maker_known, (f"identification refused: {exc}",))
+        return not_held(markings, maker_known, (N_("identification refused: %(reason)s", reason=exc.detail),))
     ranked = found.candidates
     if ranked and ranked[0].score >= SURE and (len(ranked) == 1 or ranked[0].score - ranked[1].score >= MARGIN):
         best = ranked[0]
-        return _history(conn, best.weapon_id, (f"record #{best.weapon_id} found: {best.explanation}",))
+        sure = N_("record #%(weapon)s found: %(why)s", weapon=best.weapon_id, why=best.explanation)
+        return _history(conn, best.weapon_id, (sure,))
     notes = tuple(
-        f"possible record #{c.weapon_id} ({c.score:.2f}): {c.serial} {c.manufacturer or ''} {c.model or ''}; "
-        f"{c.explanation}"
+        N_(
+            "possible record #%(weapon)s (%(score)s): %(description)s; %(why)s",
+            weapon=c.weapon_id,
+            score=f"{c.score:.2f}",
+            description=" ".join(x for x in (c.serial, c.manufacturer, c.model) if x),
+            why=c.explanation,
+        )
         for c in ranked
-    ) or ("no record fits these markings",)
+    ) or (N_("no record fits these markings"),)
     if ranked:
-        notes += ("none is sure: check the candidates, then answer from one with --weapon, or as not traced",)
+        notes += (N_("none is sure: check the candidates, then answer from one with --weapon, or as not traced"),)
     return not_held(markings, maker_known, notes)
 
 

@@ -95,10 +95,16 @@ def _facts(q: IdentifyQuery, out: Identification) -> Facts:
     if q.manufacturer:
         match = manufacturers().resolve(q.manufacturer) or manufacturers().similar(q.manufacturer)
         if match is None:
-            out.read_as.append(f"manufacturer {q.manufacturer!r} is not known: not used to narrow the search")
+            out.read_as.append(
+                N_("manufacturer %(given)r is not known: not used to narrow the search", given=q.manufacturer)
+            )
         else:
             maker = match.manufacturer.id
-            note = match.explain(q.manufacturer) if match.kind != "name" else f"manufacturer {match.manufacturer.name}"
+            note = (
+                match.explain(q.manufacturer)
+                if match.kind != "name"
+                else N_("manufacturer %(name)s", name=match.manufacturer.name)
+            )
             out.read_as.append(note)
     calibre = calibres.resolve(q.calibre) if q.calibre else None
     category = categories.resolve(q.category) if q.category else None
@@ -129,7 +135,7 @@ def identify(conn: sa.Connection, q: IdentifyQuery) -> Identification:
                 ),
             )
         rows = _by_description(conn, facts)
-        out.advice.append("no usable serial: candidates match the make and model only; a serial would narrow them")
+        out.advice.append(N_("no usable serial: candidates match the make and model only; a serial would narrow them"))
     else:
         keys = _by_serial(conn, pattern, facts, conn.dialect.name)
         if facts.manufacturer_id and not _fits_well(pattern, keys, facts):
@@ -183,8 +189,10 @@ def identify(conn: sa.Connection, q: IdentifyQuery) -> Identification:
     out.candidates = scored[: q.limit]
     if not out.candidates:
         out.advice.append(
-            "no record fits: check the serial on the frame or receiver, try '?' for doubtful "
-            "characters, or drop the manufacturer if it may be wrong"
+            N_(
+                "no record fits: check the serial on the frame or receiver, try '?' for doubtful "
+                "characters, or drop the manufacturer if it may be wrong"
+            )
         )
     return out
 

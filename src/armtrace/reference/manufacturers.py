@@ -14,6 +14,7 @@ from importlib.resources import files
 
 from rapidfuzz import fuzz, process
 
+from armtrace.domain.errors import N_
 from armtrace.reference.names import fold
 
 
@@ -37,12 +38,18 @@ class Match:
     def explain(self, given: str) -> str:
         m = self.manufacturer
         if self.kind == "name":
-            return f"{given!r} is {m.name}"
+            return N_("%(given)r is %(name)s", given=given, name=m.name)
         if self.kind == "former_name":
-            return f"{self.matched} is a former name of {m.name}"
+            return N_("%(matched)s is a former name of %(name)s", matched=self.matched, name=m.name)
         if self.kind == "alias":
-            return f"{self.matched} is another name of {m.name}"
-        return f"{given!r} read as {m.name} (resembles {self.matched}, similarity {self.confidence:.0%})"
+            return N_("%(matched)s is another name of %(name)s", matched=self.matched, name=m.name)
+        return N_(
+            "%(given)r read as %(name)s (resembles %(matched)s, similarity %(similarity)s)",
+            given=given,
+            name=m.name,
+            matched=self.matched,
+            similarity=f"{self.confidence:.0%}",
+        )
 
 
 class ManufacturerIndex:
