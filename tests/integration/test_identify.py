@@ -290,11 +290,11 @@ def test_identify_reads_the_registry_through_its_indexes_only(engine: sa.Engine,
 def test_a_record_one_error_away_does_not_stop_the_search_for_the_weapon_two_errors_away(
     engine: sa.Engine, registry: dict[str, int], uow: Callable[[], UnitOfWork], clock: Any
 ) -> None:
-    # Read with a swap at the start and a wrong digit at the end. Another Glock lies one error from
-    # the reading and is found by the halves; the weapon itself only by its intact middle, 'B686'.
-    loaded = load_records([weapon("XSB68688", "Glock"), weapon("SXB68649", "Glock")], uow(), clock)
+    # Read with two wrong digits, one in each half. Another Glock lies one error from the reading and is
+    # found by the halves; the weapon itself only by its intact first third, 'XSB'.
+    loaded = load_records([weapon("XSB68688", "Glock"), weapon("XSB78679", "Glock")], uow(), clock)
     weapon_id = loaded.weapon_ids[0]
-    found = find(engine, serial="SXB68648", manufacturer="Glock")
+    found = find(engine, serial="XSB78678", manufacturer="Glock")
     ranked = [c.weapon_id for c in found.candidates[:5]]
     assert weapon_id in ranked, [(c.serial, c.explanation) for c in found.candidates]
     assert "within 2 typing errors" in next(c for c in found.candidates if c.weapon_id == weapon_id).explanation

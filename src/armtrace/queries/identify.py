@@ -6,9 +6,11 @@ beginning); '?' and '*' patterns anchored on their longest fixed end, or on a tr
 index for a middle run; and for typing errors at unknown places, the pigeonhole: with one
 error the first or the second half of the serial is intact, with two the first third, the
 last third or the middle is, and each is found by one of those indexes. Those lookups keep
-only serials of a length the errors allow, and the search for two errors stops early only
-when five records of the stated maker lie within one error already. The candidates are
-then ranked precisely (rapidfuzz) and each is explained in one line.
+only serials of a length the errors allow. A record one error away does not end the search
+for the weapon two errors away (it may be a neighbour that hides it): the thirds are still
+looked up. The costly middle runs only when no record lies within one error and fewer than
+five of the stated maker within two. The candidates are then ranked precisely (rapidfuzz)
+and each is explained in one line.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from armtrace.store import tables as t
 PER_LOOKUP = 3000  # rows one index lookup may return; bounds the time of the worst query
 JUDGED = 60  # candidates judged in full, at the most (their rows are fetched one by one)
 NEAR_TWINS = 300  # rows per typing-error lookup when the serial as read is on record as it is
+BEHIND_ONE = 1000  # rows per two-error lookup when a record one error away is found already
 MIN_SCORE = 0.5
 SETTLED = 5  # near records of the stated maker that decide the top five, so farther ones need not be sought
 
@@ -302,6 +305,9 @@ def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) ->
             >= SETTLED
         )
 
+    def near(distance: int) -> bool:
+        return any(OSA.distance(key, fold, score_cutoff=distance) <= distance for fold, _ in found.values())
+
     def sized(distance: int) -> sa.ColumnElement[bool]:
         """Serials `distance` typing errors away are at most that many characters longer or shorter: a filter
         on the index's own key, so the rows a lookup may return are spent on serials that can fit."""
@@ -324,10 +330,13 @@ def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) ->
     if key[h - 1] != key[h]:
         lookups.append([_W.serial_fold == key[: h - 1] + key[h] + key[h - 1] + key[h + 1 :]])
     found = {**_lookups(conn, lookups, NEAR_TWINS if on_record else PER_LOOKUP), **found}
-    if on_record or settled(1):
-        return found  # two errors are far less likely than one: their wider lookups run only when needed
+    if on_record:
+        return found
     k = -(-len(key) // 3)
     a = max(2, min(k, (len(key) - 3) // 2))
+    # A record one error away makes a two-error reading less likely, not impossible: it may hide the weapon
+    # two errors away, so the thirds are still looked up, for fewer rows, and the middle is not.
+    one_away = near(1)
     # Two errors leave one of three pieces intact: the first and last thirds, shorter ones, then the middle.
     found = {
         **_lookups(
@@ -336,9 +345,12 @@ def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) ->
                 [_starts(_W.serial_fold, key[:k], dialect), *maker, sized(2)],
                 [_starts(_W.serial_rev, reverse(key[-k:]), dialect), *maker, sized(2)],
             ],
+            BEHIND_ONE if one_away else PER_LOOKUP,
         ),
         **found,
     }
+    if one_away:
+        return found
     if a < k:
         found = {
             **_lookups(
@@ -354,7 +366,7 @@ def _by_serial(conn: sa.Connection, p: SerialPattern, f: Facts, dialect: str) ->
         # Only the middle can be intact. A substring search reads the most rows: it runs last, when needed.
         middle = _contains(key[a:-a], dialect)
         maker_unindexed = [_unindexed_maker(f.manufacturer_id, dialect)] if f.manufacturer_id else []
-        found = {**_lookups(conn, [[middle, *maker_unindexed, sized(2)]]), **found}
+        found = {**_lookups(conn, [[middle, *maker_unindexed]]), **found}
     return found
 
 
