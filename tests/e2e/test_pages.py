@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from armtrace import i18n
 from armtrace.api.app import create_app
 from armtrace.domain.actors import Actor
+from armtrace.domain.errors import N_
 from armtrace.runtime import Runtime
 from armtrace.services import accounts
 from armtrace.services import tracing as tr
@@ -104,3 +106,16 @@ def test_a_french_form_explains_its_errors_in_french(pages: TestClient) -> None:
     assert response.status_code == 422 and '<html lang="fr"' in response.text
     assert 'name="circumstances" aria-invalid="true"' in response.text
     assert "the circumstances of the find are missing" not in response.text  # translated, not left in English
+
+
+def test_identification_explains_each_candidate_in_the_readers_language(pages: TestClient) -> None:
+    csrf = sign_in(pages, "marie")
+    typed = {"csrf": csrf, "serial": "AK12345?", "manufacturer": "Izhmash"}
+    english = pages.post("/identify", data=typed).text
+    french = pages.post("/identify?lang=fr", data=typed).text
+    assert "serial equal up to 1 obliterated character; Izhmash is a former name of Kalashnikov Concern" in english
+    worded = [
+        i18n.word("fr", N_("serial equal up to 1 obliterated character")),
+        i18n.word("fr", N_("%(matched)s is a former name of %(name)s", matched="Izhmash", name="Kalashnikov Concern")),
+    ]
+    assert "; ".join(worded) in french and "former name" not in french
