@@ -28,7 +28,7 @@ def store(store_url: str) -> str:
     return store_url
 
 
-PASSWORDS = {"clerk": "ledger keeper 4419", "supervisor": "second signature 8820"}
+PASSWORDS = {"admin": "keys of the registry 7731", "clerk": "ledger keeper 4419", "supervisor": "second signature 8820"}
 
 
 def signed(url: str, user: str, *args: str, password: str | None = None) -> tuple[int, str]:
@@ -38,17 +38,38 @@ def signed(url: str, user: str, *args: str, password: str | None = None) -> tupl
     return result.exit_code, result.output
 
 
+def add_user(url: str, user: str, role: str, password: str, by: str | None = "admin") -> tuple[int, str]:
+    """`armtrace user add`, as the administrator (signed in) or, for the first account, at the bare console."""
+    who = ["--user", by] if by else []
+    env = {"ARMTRACE_NEW_PASSWORD": password, "ARMTRACE_PASSWORD": PASSWORDS[by] if by else ""}
+    result = runner.invoke(
+        app, ["--db", url, *who, "user", "add", user, "--name", user.title(), "--role", role], env=env
+    )
+    return result.exit_code, result.output
+
+
 @pytest.fixture
 def staff(store: str) -> str:
-    """Two registry clerks: one asks, the other approves."""
-    for user in PASSWORDS:
-        result = runner.invoke(
-            app,
-            ["--db", store, "user", "add", user, "--name", user.title(), "--role", "registry_clerk"],
-            env={"ARMTRACE_NEW_PASSWORD": PASSWORDS[user]},
-        )
-        assert result.exit_code == 0, result.output
+    """The registry's administrator, and two clerks: one asks, the other approves."""
+    assert add_user(store, "admin", "admin", PASSWORDS["admin"], by=None)[0] == 0
+    for user in ("clerk", "supervisor"):
+        code, out = add_user(store, user, "registry_clerk", PASSWORDS[user])
+        assert code == 0, out
     return store
+
+
+def test_accounts_are_made_by_a_signed_in_administrator_after_the_first(store) -> None:
+    code, out = add_user(store, "clerk", "registry_clerk", PASSWORDS["clerk"], by=None)
+    assert code == 5 and "the first account of a registry is its administrator" in out
+    assert add_user(store, "admin", "admin", PASSWORDS["admin"], by=None)[0] == 0
+    code, out = add_user(store, "ghost", "registry_clerk", "nobody signed in 5521", by=None)
+    assert code == 5 and "needs a user of the registry" in out and "armtrace --user NAME" in out
+    assert add_user(store, "clerk", "registry_clerk", PASSWORDS["clerk"])[0] == 0
+    code, out = add_user(store, "ghost", "registry_clerk", "nobody signed in 5521", by="clerk")
+    assert code == 5 and "it needs the permission 'accounts.manage'" in out
+    for args in (["token", "create", "clerk", "--name", "police RMS"], ["token", "revoke", "1"]):
+        code, out = armtrace(store, *args)
+        assert code == 5 and "needs a user of the registry" in out
 
 
 ADD = [
@@ -188,7 +209,7 @@ def test_a_correction_of_the_holder_waits_for_a_second_clerk_then_shows_on_the_t
     )
     correct = ["event", "correct", "1", "2", "--set", "holder=Unit 5", "--why", "unit misread"]
     code, out = armtrace(store, *correct)
-    assert code == 5 and "two-person rule" in out and "--user" in out
+    assert code == 5 and "two-person rule" in out and "armtrace --user NAME" in out
     code, out = signed(store, "clerk", *correct)
     assert code == 0 and "Waiting for approval #1" in out
     assert "Unit 5" not in armtrace(store, "weapon", "show", "1")[1]
@@ -219,12 +240,8 @@ def test_a_wrong_password_or_a_missing_permission_is_refused_at_the_command_line
     correct = ["event", "correct", "1", "1", "--set", "holder=Unit 5", "--why", "misread"]
     code, out = signed(store, "clerk", *correct, password="not the passphrase")
     assert code == 5 and "the user name or the password is wrong" in out
-    added = runner.invoke(
-        app,
-        ["--db", store, "user", "add", "analyst", "--name", "An Analyst", "--role", "analyst"],
-        env={"ARMTRACE_NEW_PASSWORD": "pattern finder 5150"},
-    )
-    assert added.exit_code == 0, added.output
+    code, out = add_user(store, "analyst", "analyst", "pattern finder 5150")
+    assert code == 0, out
     code, out = signed(store, "analyst", *correct, password="pattern finder 5150")
     assert code == 5 and "it needs the permission 'registry.record'" in out
 

@@ -171,6 +171,9 @@ def test_a_correction_or_a_purge_that_would_be_refused_is_refused_at_once_rather
     with pytest.raises(RuleViolation, match="was not corrected"):
         two_person.correct_or_ask(CorrectEvent(weapon, 1, "", changes={"holder": "Unit 9"}), as_(ASKER.actor),
                                   clock, POLICY)  # fmt: skip
+    with pytest.raises(RuleViolation, match="no event would remain"):  # voiding its only event
+        two_person.correct_or_ask(CorrectEvent(weapon, 1, "never happened", void=True), as_(ASKER.actor), clock,
+                                  POLICY)  # fmt: skip
     with pytest.raises(RuleViolation, match="kept until"):  # held, and made recently: far from its date
         two_person.ask_purge(PurgeRecords((weapon,), "Board decision 12/2026", tmp_path), as_(ASKER.actor), clock)
     with pytest.raises(NotFound, match="no weapon #999"):

@@ -11,7 +11,8 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from armtrace import i18n
-from armtrace.domain.errors import N_, joined
+from armtrace.domain.errors import N_, RuleViolation, joined
+from armtrace.domain.tracing import Status, transition
 from armtrace.web.vocabulary import WORDS
 
 SRC = Path(__file__).parents[2] / "src" / "armtrace"
@@ -90,3 +91,11 @@ def test_an_explanation_made_of_parts_is_worded_part_by_part() -> None:
     french = i18n.word("fr", why)
     assert french == "; ".join(i18n.word("fr", part) for part in parts) and "AKM" in french and french != why
     assert joined([]) == ""
+
+
+def test_a_stored_code_inside_a_message_is_worded_in_the_readers_language_too() -> None:
+    with pytest.raises(RuleViolation) as refused:
+        transition(Status.ACKNOWLEDGED, "send")
+    assert refused.value.detail == "a request that is acknowledged cannot be sent"
+    french = i18n.word("fr", refused.value.detail)
+    assert i18n.word("fr", "acknowledged") in french and "acknowledged" not in french

@@ -66,7 +66,7 @@ def test_an_unmarked_weapon_needs_a_state_mark_until_one_is_assigned() -> None:
 def test_a_3d_printed_weapon_is_flagged_and_needs_a_state_mark() -> None:
     d = description(origin=Origin.PRINTED_3D, serial=None, manufacturer=None)
     assert d.flagged
-    assert "3d printed" in check_marks(d, ())[0].message
+    assert check_marks(d, ())[0].message == "the weapon is 3D-printed and the State has not assigned it a unique mark"
 
 
 def test_leaving_government_stock_for_civilian_use_needs_the_transferring_state_mark() -> None:

@@ -10,6 +10,7 @@ import typer
 from armtrace.cli.approvals import waiting
 from armtrace.cli.output import ArmtraceGroup, _, console, ready
 from armtrace.cli.signin import signed_in
+from armtrace.domain.errors import N_, RuleViolation
 from armtrace.services import approvals as two_person
 from armtrace.services.retention import PurgeRecords, eligible
 
@@ -41,6 +42,8 @@ def purge_cmd(
     ids = list(weapon_ids or [])
     if expired:
         ids += eligible(rt.uow(), rt.clock.now().date())
+        if not ids:
+            raise RuleViolation(N_("no record is past its retention date today"), hint=N_("see armtrace retention due"))
     folder = (archive_dir or Path(rt.settings.archive_dir)).resolve()
     who = signed_in(ctx, "registry.purge")
     handled = two_person.ask_purge(PurgeRecords(tuple(dict.fromkeys(ids)), why, folder), rt.uow(who.actor), rt.clock)

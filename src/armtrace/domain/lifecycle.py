@@ -130,7 +130,9 @@ class EventFacts:
         for name in REQUIRED.get(self.type, ()):
             if not getattr(self, name):
                 problems.add(
-                    name, N_("is required for an event of type '%(type)s'", type=self.type.value), hint=HINTS.get(name)
+                    name,
+                    N_("is required for an event of type '%(type)s'", type=N_(self.type.value)),
+                    hint=HINTS.get(name),
                 )
         for name in ("country", "counterpart_country"):
             value = getattr(self, name)
@@ -144,7 +146,7 @@ class EventFacts:
             )
         if self.type is not EventType.CORRECTION and (self.void or self.changes or self.corrects):
             problems.add(
-                "corrects", N_("only a correction event corrects others, not a %(type)s", type=self.type.value)
+                "corrects", N_("only a correction event corrects others, not a %(type)s", type=N_(self.type.value))
             )
         return problems
 
@@ -184,7 +186,7 @@ def fold(state: WeaponState | None, e: EventFacts) -> WeaponState:
     if state is None:
         if e.type not in FIRST_EVENTS:
             raise RuleViolation(
-                N_("a weapon's record cannot start with a %(type)s event", type=e.type.value),
+                N_("a weapon's record cannot start with a %(type)s event", type=N_(e.type.value)),
                 rule="registry lifecycle",
                 hint=N_("start with one of: %(types)s", types=", ".join(sorted(t.value for t in FIRST_EVENTS))),
             )
@@ -195,7 +197,11 @@ def fold(state: WeaponState | None, e: EventFacts) -> WeaponState:
         allowed, _ = TRANSITIONS[e.type]
         if state.status not in allowed:
             raise RuleViolation(
-                N_("a %(type)s event cannot follow status '%(status)s'", type=e.type.value, status=state.status.value),
+                N_(
+                    "a %(type)s event cannot follow status '%(status)s'",
+                    type=N_(e.type.value),
+                    status=N_(state.status.value),
+                ),
                 rule="registry lifecycle",
                 hint=_next_step_hint(state.status),
             )

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from armtrace.domain.categories import FRAME_MARKED
+from armtrace.domain.errors import N_
 from armtrace.domain.registry import MarkingCondition, Origin, WeaponDescription
 
 
@@ -111,6 +112,30 @@ class Import:
     year: int
 
 
+# Each gap its own sentence, for the translators.
+NEEDS_STATE_MARK = {
+    MarkingCondition.UNMARKED: N_("the weapon carries no mark and the State has not assigned it a unique mark"),
+    MarkingCondition.OBLITERATED: N_(
+        "the weapon has its marks obliterated and the State has not assigned it a unique mark"
+    ),
+    MarkingCondition.PARTIALLY_OBLITERATED: N_(
+        "the weapon has its marks partly obliterated and the State has not assigned it a unique mark"
+    ),
+}
+ORIGIN = {
+    Origin.INDUSTRIAL: N_("industrially made"),
+    Origin.CRAFT: N_("craft-made"),
+    Origin.PRINTED_3D: N_("3D-printed"),
+    Origin.CONVERTED: N_("converted"),
+    Origin.UNKNOWN: N_("of unknown origin"),
+}
+LACKS = {
+    "manufacturer": N_("manufacture mark lacks the manufacturer"),
+    "country": N_("manufacture mark lacks the country"),
+    "serial": N_("manufacture mark lacks the serial number"),
+}
+
+
 def check_marks(
     d: WeaponDescription,
     marks: tuple[Mark, ...],
@@ -132,44 +157,37 @@ def check_marks(
     assigned = [m for m in marks if m.kind is MarkKind.ASSIGNED]
     if d.marking_condition is not MarkingCondition.MARKED or d.origin in (Origin.CRAFT, Origin.PRINTED_3D):
         if not assigned:
-            what = {
-                MarkingCondition.UNMARKED: "carries no mark",
-                MarkingCondition.OBLITERATED: "has its marks obliterated",
-                MarkingCondition.PARTIALLY_OBLITERATED: "has its marks partly obliterated",
-            }.get(d.marking_condition, f"is {d.origin.value.replace('_', ' ')}")
             gap(
                 "needs_state_mark",
                 Severity.REQUIRED,
-                f"the weapon {what} and the State has not assigned it a unique mark",
+                NEEDS_STATE_MARK.get(d.marking_condition)
+                or N_(
+                    "the weapon is %(origin)s and the State has not assigned it a unique mark",
+                    origin=ORIGIN[d.origin],
+                ),
                 "ITI, section on marking: weapons found without proper marks are marked or destroyed",
             )
     elif not made:
-        gap("no_manufacture_mark", Severity.REQUIRED, "no manufacture mark is recorded", "ITI para 8(a)")
+        gap("no_manufacture_mark", Severity.REQUIRED, N_("no manufacture mark is recorded"), "ITI para 8(a)")
     for m in made:
-        for attr, label in (
-            ("manufacturer", "the manufacturer"),
-            ("country", "the country"),
-            ("serial", "the serial number"),
-        ):
+        for attr, lacks in LACKS.items():
             if not getattr(m, attr):
-                gap(
-                    f"manufacture_mark_lacks_{attr}",
-                    Severity.REQUIRED,
-                    f"manufacture mark lacks {label}",
-                    "ITI para 8(a)",
-                )
+                gap(f"manufacture_mark_lacks_{attr}", Severity.REQUIRED, lacks, "ITI para 8(a)")
         if m.location not in ESSENTIAL_PARTS:
             gap(
                 "manufacture_mark_not_on_essential_part",
                 Severity.REQUIRED,
-                f"manufacture mark is on the {m.location.value.replace('_', ' ')}, not on the frame or receiver",
+                N_(
+                    "manufacture mark is on the %(location)s, not on the frame or receiver",
+                    location=m.location.value.replace("_", " "),
+                ),
                 "ITI, section on marking: the mark goes on an essential or structural part",
             )
         if m.year is None:
             gap(
                 "manufacture_mark_lacks_year",
                 Severity.ENCOURAGED,
-                "manufacture mark lacks the year",
+                N_("manufacture mark lacks the year"),
                 "ITI para 8(a), encouraged",
             )
     import_marks = [m for m in marks if m.kind is MarkKind.IMPORT]
@@ -179,14 +197,18 @@ def check_marks(
             gap(
                 "no_import_mark",
                 Severity.REQUIRED,
-                f"no import mark although imported into {imp.country} in {imp.year}",
+                N_(
+                    "no import mark although imported into %(country)s in %(year)s",
+                    country=imp.country,
+                    year=imp.year,
+                ),
                 "ITI para 8(b)",
             )
         elif not any(m.year for m in matching):
             gap(
                 "import_mark_lacks_year",
                 Severity.ENCOURAGED,
-                f"import mark for {imp.country} lacks the year of import",
+                N_("import mark for %(country)s lacks the year of import", country=imp.country),
                 "ITI para 8(b), where possible",
             )
     if left_state_stock_for_civilian and not any(
@@ -195,8 +217,10 @@ def check_marks(
         gap(
             "no_state_mark",
             Severity.REQUIRED,
-            f"left {left_state_stock_for_civilian} government stock for civilian use without a mark "
-            "identifying the transferring State",
+            N_(
+                "left %(country)s government stock for civilian use without a mark identifying the transferring State",
+                country=left_state_stock_for_civilian,
+            ),
             "ITI, section on marking: transfer from government stocks to civilian use",
         )
     return gaps

@@ -80,7 +80,7 @@ def check_purge(state: WeaponState, until: date, today: date) -> None:
         raise RuleViolation(
             N_(
                 "the weapon is still on the territory (status '%(status)s'): its record stays",
-                status=state.status.value,
+                status=N_(state.status.value),
             ),
             rule="ITI, section on record-keeping: records of every marked weapon on the territory",
             hint=N_("only records of weapons destroyed or exported can be archived and removed"),

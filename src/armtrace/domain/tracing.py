@@ -230,7 +230,7 @@ def transition(status: Status, act: str, outcome: Outcome | None = None) -> Stat
     allowed, after = TRANSITIONS[act]
     if status not in allowed:
         raise RuleViolation(
-            N_(CANNOT_BE[act], status=status.value),
+            N_(CANNOT_BE[act], status=N_(status.value)),
             rule="tracing request lifecycle",
             hint=N_("see the request's history with 'armtrace trace show'"),
         )

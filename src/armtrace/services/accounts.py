@@ -17,7 +17,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from armtrace.domain.accounts import Principal, locked, password_problems, roles_from
+from armtrace.domain.accounts import Principal, Role, locked, password_problems, roles_from
 from armtrace.domain.actors import Actor, Clock
 from armtrace.domain.errors import N_, Conflict, NotFound, NotPermitted, NotSignedIn, ProblemList
 from armtrace.store.uow import UnitOfWork
@@ -33,6 +33,12 @@ class AddUser:
     name: str
     password: str
     roles: tuple[str, ...]
+
+
+def has_administrator(uow: UnitOfWork) -> bool:
+    """Whether an active account holds the admin role: until one does, the console may make the first."""
+    with uow:
+        return any(Role.ADMIN.value in roles.split(",") for roles in uow.accounts.active_roles())
 
 
 def add_user(cmd: AddUser, uow: UnitOfWork, clock: Clock) -> int:

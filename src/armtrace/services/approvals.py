@@ -92,7 +92,8 @@ def ask_purge(cmd: retention.PurgeRecords, uow: UnitOfWork, clock: Clock) -> Han
     """Destroying records always waits for a second person; records not yet due are refused at once."""
     ids = tuple(dict.fromkeys(cmd.weapon_ids))  # each weapon once
     retention.check_purgeable(retention.PurgeRecords(ids, cmd.why, cmd.archive_dir), uow, clock)
-    summary = f"archive and remove the records of {len(ids)} weapon(s): {cmd.why}"
+    named = ", ".join(f"#{i}" for i in ids[:20]) + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")
+    summary = f"archive to {cmd.archive_dir}, then remove, the records of {len(ids)} weapon(s) ({named}): {cmd.why}"
     payload = {"weapon_ids": list(ids), "why": cmd.why, "archive_dir": str(cmd.archive_dir)}
     return Handled(False, ask(Act.PURGE, payload, summary, f"{len(ids)} weapons", uow, clock))
 
@@ -112,14 +113,14 @@ def decide(
         if found is None:
             raise NotFound(
                 N_("there is no approval #%(approval)s", approval=approval_id),
-                hint=N_("see what waits with GET /api/v1/approvals"),
+                hint=N_("see what waits with 'armtrace approval list' or GET /api/v1/approvals"),
             )
         if found["status"] != Status.PENDING.value:
             raise Conflict(
                 N_(
                     "approval #%(approval)s was decided already: %(status)s by %(user)s",
                     approval=approval_id,
-                    status=found["status"],
+                    status=N_(found["status"]),
                     user=found["decided_by"],
                 )
             )

@@ -184,7 +184,9 @@ def correct_event(
 def check_correction(cmd: CorrectEvent, uow: UnitOfWork, clock: Clock) -> None:
     """Refuse now a correction that would be refused when made: one that waits for approval must be sound."""
     with uow:
-        _correction(cmd, load_history(uow, cmd.weapon_id), clock)
+        history = load_history(uow, cmd.weapon_id)
+        facts = _correction(cmd, history, clock)
+        replay([*history, (history[-1][0] + 1, facts)])  # the weapon's life, corrected, must still hold together
 
 
 def _correction(cmd: CorrectEvent, history: list[tuple[int, EventFacts]], clock: Clock) -> EventFacts:

@@ -30,6 +30,10 @@ class Accounts:
         row = self.conn.execute(sa.select(t.users).where(t.users.c.id == user_id)).one_or_none()
         return None if row is None else dict(row._mapping)
 
+    def active_roles(self) -> list[str]:
+        """The roles of every active account, each as stored ('admin,auditor')."""
+        return list(self.conn.execute(sa.select(t.users.c.roles).where(t.users.c.active.is_(True))).scalars())
+
     def add_user(self, values: dict[str, Any]) -> int:
         user_id = int(self.conn.execute(t.users.insert().values(**values).returning(t.users.c.id)).scalar_one())
         self.uow.note(Change("accounts:user:add", "user", values["username"], None, _safe({**values, "id": user_id})))
