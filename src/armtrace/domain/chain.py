@@ -11,6 +11,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from armtrace.domain.errors import N_
+
 GENESIS = "0" * 64
 
 
@@ -78,14 +80,25 @@ def check_link(expected_seq: int, prev_hash: str, link: Link, stored_prev: str, 
     """Compare one stored event with what the chain says it must be."""
     if link.seq != expected_seq:
         if link.seq > expected_seq:
-            return Break(expected_seq, f"event #{expected_seq} is missing (the next stored is #{link.seq})")
-        return Break(link.seq, f"event #{link.seq} is out of order (expected #{expected_seq})")
+            return Break(
+                expected_seq,
+                N_("event #%(seq)s is missing (the next stored is #%(next)s)", seq=expected_seq, next=link.seq),
+            )
+        return Break(
+            link.seq, N_("event #%(seq)s is out of order (expected #%(expected)s)", seq=link.seq, expected=expected_seq)
+        )
     if stored_prev != prev_hash:
         return Break(
             link.seq,
-            f"event #{link.seq} does not follow the event before it "
-            "(its previous-hash differs: an event was removed, inserted or reordered)",
+            N_(
+                "event #%(seq)s does not follow the event before it "
+                "(its previous-hash differs: an event was removed, inserted or reordered)",
+                seq=link.seq,
+            ),
         )
     if link_hash(prev_hash, link) != stored_hash:
-        return Break(link.seq, f"event #{link.seq} was altered after it was recorded (its hash does not match)")
+        return Break(
+            link.seq,
+            N_("event #%(seq)s was altered after it was recorded (its hash does not match)", seq=link.seq),
+        )
     return None

@@ -105,20 +105,32 @@ def read_document(path: Path, mapping: Mapping) -> tuple[list[WeaponRecord], lis
     body = doc.get("epcisBody", {})
     event_list = body.get("eventList") or body.get("queryResults", {}).get("resultsBody", {}).get("eventList", [])
     for i, e in enumerate(event_list):
-        where = f"event {i + 1} ({e.get('type')}, {e.get('eventID', 'no id')})"
+        where = N_("event %(number)s (%(type)s, %(id)s)", number=i + 1, type=e.get("type"), id=e.get("eventID", "-"))
         epcs = e.get("epcList") or e.get("childEPCs") or e.get("outputEPCList") or []
         for listed in ("quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList"):
             if e.get(listed) and epcs:
-                skipped.append(Skipped(where, f"{listed} ignored: EPC class quantities are not individual weapons"))
+                skipped.append(
+                    Skipped(
+                        where,
+                        N_("%(list)s ignored: EPC class quantities are not individual weapons", list=listed),
+                    )
+                )
         if e.get("inputEPCList") and e.get("outputEPCList"):
-            skipped.append(Skipped(where, "inputEPCList ignored: a transformation's inputs are not kept as weapons"))
+            skipped.append(
+                Skipped(where, N_("inputEPCList ignored: a transformation's inputs are not kept as weapons"))
+            )
         if not epcs:
-            skipped.append(Skipped(where, "no serialised item (EPC class quantities are not individual weapons)"))
+            skipped.append(Skipped(where, N_("no serialised item (EPC class quantities are not individual weapons)")))
             continue
         step = _short(e.get("bizStep", ""))
         kind = str(steps[step]) if step in steps else None
         if kind is None:
-            skipped.append(Skipped(where, f"business step {step!r} has no lifecycle event: map it in [epcis.bizsteps]"))
+            skipped.append(
+                Skipped(
+                    where,
+                    N_("business step %(step)r has no lifecycle event: map it in [epcis.bizsteps]", step=step),
+                )
+            )
             continue
         location = (e.get("bizLocation") or e.get("readPoint") or {}).get("id")
         place = locations.get(location or "", {})
@@ -139,7 +151,9 @@ def read_document(path: Path, mapping: Mapping) -> tuple[list[WeaponRecord], lis
         for epc in epcs:
             item = parse_sgtin(epc)
             if item is None:
-                skipped.append(Skipped(where, f"{epc} is not an SGTIN: only serialised trade items are weapons"))
+                skipped.append(
+                    Skipped(where, N_("%(epc)s is not an SGTIN: only serialised trade items are weapons", epc=epc))
+                )
                 continue
             items[epc] = item
             events[epc].append((e["eventTime"], event))

@@ -192,7 +192,7 @@ def _rows(kind: str, path: Path, mapping: Mapping, cmd: ImportFile, report: Impo
             else:
                 yield line, fields  # turned into a record where it is prepared (maybe another process)
         if table.notes:
-            report.skipped.append(f"{table.notes} footnote line(s) at the end of the file")
+            report.skipped.append(N_("%(lines)s footnote line(s) at the end of the file", lines=table.notes))
     elif kind == "jsonl":
         with open(path, encoding=cmd.encoding or "utf-8") as f:
             for line, text in enumerate(f, start=1):
@@ -214,7 +214,7 @@ def _rows(kind: str, path: Path, mapping: Mapping, cmd: ImportFile, report: Impo
                     yield line, Rejected(line, (Problem("line", str(exc)),), "not a record")
     else:
         records, skipped = epcis.read_document(path, mapping)  # validated already: cheap to read again
-        report.skipped.extend(f"{s.where}: {s.reason}" for s in skipped)
+        report.skipped.extend(N_("%(where)s: %(reason)s", where=s.where, reason=s.reason) for s in skipped)
         yield from enumerate(records, start=1)
 
 

@@ -126,14 +126,14 @@ def describe(
                 ),
             )
         else:
-            notes.append(f"{name!r} is not in the reference: recorded as written and flagged")
+            notes.append(N_("%(name)r is not in the reference: recorded as written and flagged", name=name))
     calibre = str(raw.get("calibre") or "").strip() or None
     if calibre:
         known = calibres.resolve(calibre)
         if known is not None:
             calibre = known.canonical
         else:
-            notes.append(f"calibre {calibre!r} is not in the reference: recorded as written")
+            notes.append(N_("calibre %(calibre)r is not in the reference: recorded as written", calibre=calibre))
     year = raw.get("year_of_manufacture")
     if year not in (None, ""):
         try:

@@ -17,7 +17,7 @@ from itertools import groupby
 import sqlalchemy as sa
 
 from armtrace.domain.chain import GENESIS, Break, Link, check_link
-from armtrace.domain.errors import ArmtraceError
+from armtrace.domain.errors import N_, ArmtraceError
 from armtrace.domain.lifecycle import EventType, from_payload, replay, utc_text
 from armtrace.domain.retention import RetentionPolicy, retain_until
 from armtrace.store import tables as t
@@ -77,7 +77,7 @@ def _check_chain(conn: sa.Connection, report: VerifyReport) -> None:
             broken = (
                 None
                 if seq == expected and stored_prev == prev
-                else Break(seq, f"archived event #{seq} does not fit the chain")
+                else Break(seq, N_("archived event #%(seq)s does not fit the chain", seq=seq))
             )
             report.archived += 1
         else:
@@ -93,11 +93,18 @@ def _check_chain(conn: sa.Connection, report: VerifyReport) -> None:
         if head.seq > expected - 1:
             report.chain_break = Break(
                 expected,
-                f"event #{expected} is missing: the chain head says "
-                f"the log ends at #{head.seq}, the stored events at #{expected - 1}",
+                N_(
+                    "event #%(seq)s is missing: the chain head says the log ends at #%(head)s, "
+                    "the stored events at #%(last)s",
+                    seq=expected,
+                    head=head.seq,
+                    last=expected - 1,
+                ),
             )
         else:
-            report.chain_break = Break(expected - 1, f"the chain head does not match event #{expected - 1}")
+            report.chain_break = Break(
+                expected - 1, N_("the chain head does not match event #%(seq)s", seq=expected - 1)
+            )
 
 
 def _check_projections(conn: sa.Connection, report: VerifyReport, policy: RetentionPolicy) -> None:
@@ -122,16 +129,19 @@ def _check_projections(conn: sa.Connection, report: VerifyReport, policy: Retent
     for weapon_id, group in groupby(stream(conn, order="weapon"), key=lambda r: r.weapon_id):
         events = [(r.seq, from_payload(json.loads(r.payload))) for r in group]
         while row is not None and row.id < weapon_id:
-            _error(report, f"weapon #{row.id} has no events: its record was removed or never written")
+            _error(report, _no_events(row.id))
             row = next(weapons, None)
         if row is None or row.id != weapon_id:
-            _error(report, f"events of weapon #{weapon_id} have no weapon record")
+            _error(report, N_("events of weapon #%(weapon)s have no weapon record", weapon=weapon_id))
             continue
         report.weapons += 1
         try:
             state = replay(events)
         except ArmtraceError as exc:
-            _error(report, f"weapon #{weapon_id}: its events no longer replay ({exc.detail})")
+            _error(
+                report,
+                N_("weapon #%(weapon)s: its events no longer replay (%(reason)s)", weapon=weapon_id, reason=exc.detail),
+            )
             row = next(weapons, None)
             continue
         until = retain_until([(e.type, e.occurred_at) for _, e in events if e.type is not EventType.CORRECTION], policy)
@@ -141,13 +151,24 @@ def _check_projections(conn: sa.Connection, report: VerifyReport, policy: Retent
         if stored["retain_until"] < until:
             differs.append("retain_until")
         if differs:
-            _error(report, f"weapon #{weapon_id}: stored {', '.join(differs)} differ from what its events say")
+            _error(
+                report,
+                N_(
+                    "weapon #%(weapon)s: stored %(fields)s differ from what its events say",
+                    weapon=weapon_id,
+                    fields=", ".join(differs),
+                ),
+            )
         if marks_for(weapon_id) != mark_rows(weapon_id, state.marks):
-            _error(report, f"weapon #{weapon_id}: stored marks differ from what its events say")
+            _error(report, N_("weapon #%(weapon)s: stored marks differ from what its events say", weapon=weapon_id))
         row = next(weapons, None)
     while row is not None:
-        _error(report, f"weapon #{row.id} has no events: its record was removed or never written")
+        _error(report, _no_events(row.id))
         row = next(weapons, None)
+
+
+def _no_events(weapon_id: int) -> str:
+    return N_("weapon #%(weapon)s has no events: its record was removed or never written", weapon=weapon_id)
 
 
 def _error(report: VerifyReport, message: str) -> None:
