@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from armtrace.domain.accounts import Principal, Role
 from armtrace.domain.actors import Actor, FixedClock
 from armtrace.store import tables as t
 from armtrace.store.engine import make_engine
@@ -108,7 +109,8 @@ def clock() -> FixedClock:
     return FixedClock(datetime(2026, 3, 1, 9, 30, tzinfo=UTC))
 
 
-CLERK = Actor("clerk1", "Amina Clerk")
+# The tests' principal: an administrator, who holds every permission of the table.
+CLERK = Principal(Actor("clerk1", "Amina Clerk"), frozenset({Role.ADMIN}))
 
 
 @pytest.fixture

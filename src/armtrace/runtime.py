@@ -1,7 +1,8 @@
-"""Wiring: settings in, an engine, a clock, an actor and units of work out.
+"""Wiring: settings in, an engine, a clock and units of work out, each for the principal it acts for.
 
-Built once by an entry point (the CLI now, the API later) and passed along; nothing
-connects at import time.
+Built once by an entry point (the command line, the node's server) and passed along;
+nothing connects at import time. Entry points reach the store only through units of work
+handed to services, which check what their principal may do (services/door.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from functools import cached_property
 
 import sqlalchemy as sa
 
-from armtrace.domain.actors import Actor, Clock, SystemClock
+from armtrace.domain.accounts import Principal, operator
+from armtrace.domain.actors import Clock, SystemClock
 from armtrace.domain.errors import N_, RuleViolation
 from armtrace.domain.retention import RecordType, RetentionPolicy
 from armtrace.domain.tracing import Deadlines
@@ -26,12 +28,6 @@ from armtrace.store.uow import UnitOfWork
 class Runtime:
     settings: Settings
     clock: Clock = field(default_factory=SystemClock)
-    actor: Actor | None = None
-
-    def __post_init__(self) -> None:
-        if self.actor is None:
-            who = self.settings.actor or _login()
-            self.actor = Actor(who, who)
 
     @cached_property
     def engine(self) -> sa.Engine:
@@ -53,11 +49,14 @@ class Runtime:
             s.acknowledge_working_days, s.answer_days, s.urgent_acknowledge_working_days, s.urgent_answer_days
         )
 
-    def uow(self, actor: Actor | None = None) -> UnitOfWork:
-        """A unit of work acting as `actor` (an API caller), or as this runtime's own actor."""
-        who = actor or self.actor
-        assert who is not None
-        return UnitOfWork(self.engine, who, self.clock)
+    def uow(self, principal: Principal) -> UnitOfWork:
+        """A unit of work acting for `principal`: what it may do is checked by the service it is given to."""
+        return UnitOfWork(self.engine, principal, self.clock)
+
+    @cached_property
+    def operator(self) -> Principal:
+        """Whoever runs the console beside the store, before signing in: may initialise and verify it."""
+        return operator(_login())
 
     def init_store(self) -> None:
         upgrade(self.engine)

@@ -14,7 +14,6 @@ class Settings(BaseSettings):
 
     database_url: str = Field(DEFAULT_DATABASE_URL, description="SQLAlchemy URL of the store")
     environment: str = Field("development", description="development or production")
-    actor: str | None = Field(None, description="who the command-line user is, for the change log")
     retention_manufacture_years: int = 30
     retention_other_years: int = 20
     archive_dir: str = "archive"

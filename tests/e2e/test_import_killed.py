@@ -54,5 +54,5 @@ def test_a_killed_import_run_again_imports_every_row_exactly_once(store_url: str
         progress = conn.execute(sa.select(t.import_files)).one()
     assert weapons == ROWS and progress.rows_done == ROWS and progress.imported == ROWS
     assert distinct == len({line.split(",")[0] for line in source.read_text().splitlines()[1:]})
-    assert verify(engine).ok
+    assert verify(uow()).ok
     engine.dispose()

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from armtrace.domain.actors import Actor
 from armtrace.domain.tracing import Markings
 from armtrace.queries.disclosure import draft_answer
 from armtrace.queries.tracing import list_requests, request_detail
+from armtrace.services import exchange as ex
 from armtrace.services import tracing as tr
 from armtrace.services.records import load_records
 from armtrace.store import tables as t
@@ -22,7 +22,8 @@ from armtrace.store.engine import make_engine
 from armtrace.store.migrate import upgrade
 from armtrace.store.uow import UnitOfWork
 from tests.factories import fal
-from tests.messages import deliver
+from tests.integration.conftest import officer
+from tests.messages import answer_approved, deliver
 
 
 @dataclass
@@ -39,14 +40,14 @@ def answering(engine, clock, tmp_path: Path):  # type: ignore[no-untyped-def]
     """BEL (store under test) holds three FAL rifles; KEN (a SQLite file) asks about them."""
     ken_engine = make_engine(f"sqlite:///{tmp_path}/ken.db")
     upgrade(ken_engine)
-    bel = lambda: UnitOfWork(engine, Actor("bel-officer", "BEL tracing officer"), clock)  # noqa: E731
-    ken = lambda: UnitOfWork(ken_engine, Actor("ken-officer", "KEN tracing officer"), clock)  # noqa: E731
+    bel = lambda: UnitOfWork(engine, officer("bel-officer", "BEL tracing officer"), clock)  # noqa: E731
+    ken = lambda: UnitOfWork(ken_engine, officer("ken-officer", "KEN tracing officer"), clock)  # noqa: E731
     keys = {
-        "BEL-FPS": tr.init_node(tr.InitNode("BEL-FPS", "BEL", tmp_path / "bel.pem", "BEL focal point"), bel(), clock),
-        "KEN-NFP": tr.init_node(tr.InitNode("KEN-NFP", "KEN", tmp_path / "ken.pem", "KEN focal point"), ken(), clock),
+        "BEL-FPS": ex.init_node(ex.InitNode("BEL-FPS", "BEL", tmp_path / "bel.pem", "BEL focal point"), bel(), clock),
+        "KEN-NFP": ex.init_node(ex.InitNode("KEN-NFP", "KEN", tmp_path / "ken.pem", "KEN focal point"), ken(), clock),
     }
-    tr.add_peer(tr.AddPeer("KEN-NFP", "state", "http://127.0.0.1:2", keys["KEN-NFP"], "KEN"), bel(), clock)
-    tr.add_peer(tr.AddPeer("BEL-FPS", "state", "http://127.0.0.1:1", keys["BEL-FPS"], "BEL"), ken(), clock)
+    ex.add_peer(ex.AddPeer("KEN-NFP", "state", "http://127.0.0.1:2", keys["KEN-NFP"], "KEN"), bel(), clock)
+    ex.add_peer(ex.AddPeer("BEL-FPS", "state", "http://127.0.0.1:1", keys["BEL-FPS"], "BEL"), ken(), clock)
     result = load_records([fal("1234567", "KEN"), fal("7654301"), fal("7654311")], bel(), clock)
     assert result.loaded == 3
 
@@ -107,7 +108,7 @@ def test_when_two_records_fit_the_officer_chooses_and_the_answer_says_which_reco
     assert chosen.answer.outcome.value == "traced" and chosen.weapon_id == chosen_id
     a = chosen.answer
     cmd = tr.AnswerRequest(ref, "traced", None, None, a.facts, a.next_country, chosen.weapon_id)
-    tr.answer(cmd, answering.bel(), clock)
+    answer_approved(cmd, answering.bel(), clock)
     with answering.engine.connect() as conn:
         assert request_detail(conn, ref)["weapon_id"] == chosen_id
     assert deliver(answering.engine, answering.ken, clock)[-1] == "answer recorded: traced"

@@ -19,5 +19,5 @@ def test_parallel_writers_get_consecutive_numbers_and_an_intact_chain(engine, uo
     assert sorted(r.seq for r in results) == list(range(1, 25))
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(t.weapons)).scalar_one() == 24
-    report = verify(engine)
+    report = verify(uow())
     assert report.ok and report.events == 24

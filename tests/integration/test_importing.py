@@ -74,7 +74,7 @@ def test_a_police_export_imports_its_good_rows_and_reports_each_bad_one(
     engine: sa.Engine, uow: Callable[[], UnitOfWork], clock: Any, tmp_path: Path
 ) -> None:
     path, mapping = police_export(tmp_path)
-    report = import_file(ImportFile(path, mapping=mapping), uow, clock)
+    report = import_file(ImportFile(path, mapping=mapping), uow(), clock)
     assert (report.read, report.imported, report.duplicates, report.rejected) == (6, 3, 1, 2)
     assert report.events == 3
     assert report.detail == {"encoding": "utf-8-sig", "delimiter": "';'", "header": "line 3"}
@@ -124,7 +124,7 @@ def test_a_row_with_too_few_columns_between_data_rows_is_rejected_not_taken_for_
         ]
     )
     path = write(tmp_path / "broken.csv", text + "\n")
-    report = import_file(ImportFile(path, mapping=write(tmp_path / "m.toml", DEFAULTS)), uow, clock)
+    report = import_file(ImportFile(path, mapping=write(tmp_path / "m.toml", DEFAULTS)), uow(), clock)
     assert (report.read, report.imported, report.rejected) == (3, 2, 1)
     assert rejects(report)[1][:2] == ["3", "row"]
     assert report.skipped == []
@@ -144,7 +144,7 @@ def test_a_latin_1_export_is_detected_and_its_accented_names_kept(
     path = write(tmp_path / "registre.csv", text + "\n", encoding="latin-1")
     with pytest.raises(UnicodeDecodeError):
         path.read_text(encoding="utf-8")
-    report = import_file(ImportFile(path, mapping=write(tmp_path / "m.toml", DEFAULTS)), uow, clock)
+    report = import_file(ImportFile(path, mapping=write(tmp_path / "m.toml", DEFAULTS)), uow(), clock)
     assert report.detail["encoding"] in ("cp1252", "latin-1")
     assert (report.imported, report.rejected) == (1, 0)
     assert report.notes == [(2, "Fabrique Nationale d'Armes de Guerre is a former name of FN Herstal")]
@@ -165,7 +165,7 @@ def test_a_utf_16_file_is_refused_at_once_saying_what_was_found(
     path, mapping = police_export(tmp_path)
     write(path, path.read_text(encoding="utf-8"), encoding=encoding)
     with pytest.raises(RuleViolation, match="looks like UTF-16") as err:
-        import_file(ImportFile(path, mapping=mapping), uow, clock)
+        import_file(ImportFile(path, mapping=mapping), uow(), clock)
     assert "register.csv" in err.value.detail and "NUL bytes" in err.value.detail
     assert "UTF-8" in (err.value.hint or "")
     assert_nothing_written(engine, tmp_path)
@@ -176,7 +176,7 @@ def test_a_wrong_delimiter_is_refused_naming_the_one_that_works(
 ) -> None:
     path, mapping = police_export(tmp_path)
     with pytest.raises(RuleViolation, match="with the delimiter ',' no header row was found") as err:
-        import_file(ImportFile(path, mapping=mapping, delimiter=","), uow, clock)
+        import_file(ImportFile(path, mapping=mapping, delimiter=","), uow(), clock)
     assert err.value.hint == "pass --delimiter ';'"
     assert_nothing_written(engine, tmp_path)
 
@@ -187,7 +187,7 @@ def test_a_mapping_naming_a_column_the_file_lacks_is_refused_listing_the_files_c
     path, _ = police_export(tmp_path)
     mapping = write(tmp_path / "wrong.toml", '[columns]\nserial = "Serial Number"\nmanufacturer = "Make"\n' + DEFAULTS)
     with pytest.raises(RuleViolation) as err:
-        import_file(ImportFile(path, mapping=mapping), uow, clock)
+        import_file(ImportFile(path, mapping=mapping), uow(), clock)
     assert_nothing_written(engine, tmp_path)
     assert "the mapping names columns the file does not have: serial = 'Serial Number'" in err.value.detail
     assert "'Serial No.'" in (err.value.hint or "") and "'Permit'" in (err.value.hint or "")
@@ -198,7 +198,7 @@ def test_a_file_without_any_event_type_is_refused_naming_the_default_to_give(
 ) -> None:
     path, _ = police_export(tmp_path)
     with pytest.raises(RuleViolation, match="has no column for the event") as err:
-        import_file(ImportFile(path), uow, clock)
+        import_file(ImportFile(path), uow(), clock)
     assert "[defaults] event = ..." in (err.value.hint or "")
     assert_nothing_written(engine, tmp_path)
 
@@ -207,9 +207,9 @@ def test_a_file_imported_twice_adds_nothing_the_second_time(
     engine: sa.Engine, uow: Callable[[], UnitOfWork], clock: Any, tmp_path: Path
 ) -> None:
     path, mapping = police_export(tmp_path)
-    first = import_file(ImportFile(path, mapping=mapping), uow, clock)
+    first = import_file(ImportFile(path, mapping=mapping), uow(), clock)
     before = (count(engine, t.weapons), count(engine, t.events), count(engine, t.change_log))
-    again = import_file(ImportFile(path, mapping=mapping), uow, clock)
+    again = import_file(ImportFile(path, mapping=mapping), uow(), clock)
     assert again.already_done and not first.already_done
     assert again.sha256 == first.sha256
     assert (again.read, again.imported, again.duplicates, again.rejected) == (6, 3, 1, 2)
@@ -245,11 +245,11 @@ def test_an_import_killed_part_way_resumes_where_it_stopped_and_imports_every_ro
             raise Interrupted
 
     with pytest.raises(Interrupted):
-        import_file(ImportFile(path, mapping=mapping, batch_size=10), uow, clock, progress=stop_after_three)
+        import_file(ImportFile(path, mapping=mapping, batch_size=10), uow(), clock, progress=stop_after_three)
     assert batches == [10, 20, 30]
     assert count(engine, t.weapons) == 29  # rows 1-30, one of them bad
 
-    report = import_file(ImportFile(path, mapping=mapping, batch_size=10), uow, clock)
+    report = import_file(ImportFile(path, mapping=mapping, batch_size=10), uow(), clock)
     assert report.resumed_from == 30 and not report.already_done
     assert (report.read, report.imported, report.rejected) == (30, 28, 2)
 
@@ -264,9 +264,9 @@ def test_an_import_killed_part_way_resumes_where_it_stopped_and_imports_every_ro
     reported = [int(r[0]) for r in rejects(report)[1:]]
     assert sorted(reported) == sorted(bad_lines)
 
-    again = import_file(ImportFile(path, mapping=mapping, batch_size=10), uow, clock)
+    again = import_file(ImportFile(path, mapping=mapping, batch_size=10), uow(), clock)
     assert again.already_done and count(engine, t.weapons) == 57
-    check = verify(engine)
+    check = verify(uow())
     assert check.ok, (check.chain_break, check.projection_errors)
     assert (check.events, check.weapons) == (57, 57)
 
@@ -292,7 +292,7 @@ def test_json_lines_in_the_record_form_import_each_weapon_with_its_history(
         {"weapon": {"category": "rifle"}},
     ]
     path = write(tmp_path / "records.jsonl", "\n".join(json.dumps(x) for x in lines) + "\n\nnot json\n")
-    report = import_file(ImportFile(path), uow, clock)
+    report = import_file(ImportFile(path), uow(), clock)
     assert report.format == "jsonl"
     assert (report.read, report.imported, report.events, report.rejected) == (4, 2, 3, 2)
     assert [r[:2] for r in rejects(report)[1:]] == [["3", "line"], ["5", "line"]]
@@ -334,7 +334,7 @@ def test_flat_json_lines_are_read_like_spreadsheet_rows(
         {"Serial No.": "GL-5003", "Make": "Glock", "Model": "17", "Type": "Pistol", "Year": 2099, "Permit": "FP/3"},
     ]
     path = write(tmp_path / "flat.ndjson", "\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n")
-    report = import_file(ImportFile(path, mapping=write(tmp_path / "m.toml", DEFAULTS)), uow, clock)
+    report = import_file(ImportFile(path, mapping=write(tmp_path / "m.toml", DEFAULTS)), uow(), clock)
     assert (report.read, report.imported, report.rejected) == (3, 2, 1)
     # every problem of the line at once: a future year, and no holder for an import
     assert [r[:3] for r in rejects(report)[1:]] == [["3", "year_of_manufacture", "2099"], ["3", "holder", ""]]
@@ -394,7 +394,7 @@ def test_the_official_epcis_object_event_example_becomes_two_weapons_with_their_
     engine: sa.Engine, uow: Callable[[], UnitOfWork], clock: Any, tmp_path: Path
 ) -> None:
     path = official(tmp_path, "Example_9.6.1-ObjectEvent.jsonld")
-    report = import_file(ImportFile(path, mapping=write(tmp_path / "epcis.toml", EPCIS_MAPPING)), uow, clock)
+    report = import_file(ImportFile(path, mapping=write(tmp_path / "epcis.toml", EPCIS_MAPPING)), uow(), clock)
     assert report.format == "epcis"
     assert (report.read, report.rejected) == (2, 0), rejects(report) if report.rejects_file else None
     assert report.imported == 2 and report.events == 3
@@ -423,7 +423,7 @@ def test_epcis_events_listed_out_of_order_are_recorded_in_time_order(
     doc["epcisBody"]["eventList"].reverse()
     path = write(tmp_path / "reversed.jsonld", json.dumps(doc))
     mapping = EPCIS_MAPPING.replace('receiving = "stock_in"', 'receiving = "transferred"')
-    report = import_file(ImportFile(path, mapping=write(tmp_path / "epcis.toml", mapping)), uow, clock)
+    report = import_file(ImportFile(path, mapping=write(tmp_path / "epcis.toml", mapping)), uow(), clock)
     assert (report.imported, report.rejected, report.events) == (2, 0, 3)
     times = [at for _, at in history(engine)["2018"]]
     assert times == sorted(times) and times[0].startswith("2005-04-04T02:33")
@@ -449,7 +449,7 @@ def test_each_official_epcis_example_passes_the_schema_validation(
 ) -> None:
     assert len(EXAMPLES) == 4
     report = import_file(
-        ImportFile(official(tmp_path, name), mapping=write(tmp_path / "m.toml", EPCIS_MAPPING)), uow, clock
+        ImportFile(official(tmp_path, name), mapping=write(tmp_path / "m.toml", EPCIS_MAPPING)), uow(), clock
     )
     assert report.format == "epcis"
     assert report.read + len(report.skipped) >= 1
@@ -459,7 +459,7 @@ def test_each_official_epcis_example_passes_the_schema_validation(
 def test_an_epcis_event_of_quantities_only_is_reported_as_skipped(
     engine: sa.Engine, uow: Callable[[], UnitOfWork], clock: Any, tmp_path: Path
 ) -> None:
-    report = import_file(ImportFile(official(tmp_path, "Example_9.6.2-ObjectEvent.jsonld")), uow, clock)
+    report = import_file(ImportFile(official(tmp_path, "Example_9.6.2-ObjectEvent.jsonld")), uow(), clock)
     assert report.read == 0
     [skipped] = report.skipped
     assert "event 1 (ObjectEvent" in skipped and "EPC class quantities are not individual weapons" in skipped
@@ -471,7 +471,7 @@ def test_quantities_beside_serialised_items_are_reported_not_dropped_in_silence(
     engine: sa.Engine, uow: Callable[[], UnitOfWork], clock: Any, tmp_path: Path, name: str
 ) -> None:
     report = import_file(
-        ImportFile(official(tmp_path, name), mapping=write(tmp_path / "m.toml", EPCIS_MAPPING)), uow, clock
+        ImportFile(official(tmp_path, name), mapping=write(tmp_path / "m.toml", EPCIS_MAPPING)), uow(), clock
     )
     assert report.read >= 2
     assert any("quantit" in s for s in report.skipped), report.skipped
@@ -498,7 +498,7 @@ def test_an_invalid_epcis_document_is_refused_naming_the_schema(
     change(doc)
     path = write(tmp_path / "altered.jsonld", json.dumps(doc))
     with pytest.raises(RuleViolation, match=r"is not a valid EPCIS 2\.0 document") as err:
-        import_file(ImportFile(path, mapping=write(tmp_path / "m.toml", EPCIS_MAPPING)), uow, clock)
+        import_file(ImportFile(path, mapping=write(tmp_path / "m.toml", EPCIS_MAPPING)), uow(), clock)
     assert err.value.rule == "GS1 EPCIS 2.0 JSON schema"
     assert complaint in err.value.detail
     assert count(engine, t.weapons) == 0 and count(engine, t.events) == 0
@@ -511,5 +511,5 @@ def test_a_refused_epcis_document_leaves_no_import_behind(
     del doc["schemaVersion"]
     path = write(tmp_path / "altered.jsonld", json.dumps(doc))
     with pytest.raises(RuleViolation, match=r"is not a valid EPCIS 2\.0 document"):
-        import_file(ImportFile(path), uow, clock)
+        import_file(ImportFile(path), uow(), clock)
     assert_nothing_written(engine, tmp_path)

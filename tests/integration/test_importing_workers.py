@@ -17,18 +17,18 @@ def test_an_import_prepared_by_worker_processes_stores_every_row_once_and_in_fil
 ) -> None:
     source = tmp_path / "register.csv"
     write_csv(source, 1200, seed=9)
-    report = import_file(ImportFile(source, batch_size=100, workers=2), uow, clock)
+    report = import_file(ImportFile(source, batch_size=100, workers=2), uow(), clock)
     assert (report.read, report.imported, report.rejected, report.duplicates) == (1200, 1200, 0, 0)
     with engine.connect() as conn:
         serials = conn.execute(sa.select(t.weapons.c.serial).order_by(t.weapons.c.id)).scalars().all()
     assert serials == [line.split(",")[0] for line in source.read_text().splitlines()[1:]]
-    assert verify(engine).ok
+    assert verify(uow()).ok
 
 
 def test_a_long_import_refreshes_the_statistics_postgresql_plans_with(engine, uow, clock, tmp_path: Path) -> None:
     source = tmp_path / "register.csv"
     write_csv(source, 5200, seed=4)
-    import_file(ImportFile(source, batch_size=1000, workers=0), uow, clock)
+    import_file(ImportFile(source, batch_size=1000, workers=0), uow(), clock)
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
             analyzed = conn.exec_driver_sql(

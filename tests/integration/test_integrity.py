@@ -7,13 +7,21 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from armtrace.domain.accounts import operator
+from armtrace.domain.actors import SystemClock
 from armtrace.domain.chain import Link, canonical, link_hash
 from armtrace.domain.lifecycle import utc_text
 from armtrace.services.intake import EventInput
 from armtrace.services.integrity import verify
 from armtrace.services.records import WeaponRecord, load_records
 from armtrace.store import tables as t
+from armtrace.store.uow import UnitOfWork
 from tests import factories as f
+
+
+def check(engine: sa.Engine):  # type: ignore[no-untyped-def]
+    """`armtrace verify`, as the console's operator runs it."""
+    return verify(UnitOfWork(engine, operator("test"), SystemClock()))
 
 
 @pytest.fixture
@@ -30,7 +38,7 @@ def registry(engine, uow, clock) -> sa.Engine:
         )
 
     load_records([life("T1"), life("T2"), life("T3")], uow(), clock)
-    assert verify(engine).ok
+    assert check(engine).ok
     return engine
 
 
@@ -41,31 +49,31 @@ def run(engine: sa.Engine, *statements: str) -> None:
 
 
 def test_an_untouched_store_verifies(registry) -> None:
-    report = verify(registry)
+    report = check(registry)
     assert (report.ok, report.events, report.weapons, report.head_seq) == (True, 9, 3, 9)
 
 
 def test_a_changed_payload_is_named(registry) -> None:
     run(registry, "UPDATE events SET payload = replace(payload, 'Nakuru', 'Nairobi') WHERE seq = 6")
-    report = verify(registry)
+    report = check(registry)
     assert report.chain_break is not None and report.chain_break.seq == 6
     assert "altered" in report.chain_break.reason
 
 
 def test_a_changed_date_is_named(registry) -> None:
     run(registry, "UPDATE events SET payload = replace(payload, '2012-', '2011-') WHERE seq = 5")
-    assert verify(registry).chain_break.seq == 5
+    assert check(registry).chain_break.seq == 5
 
 
 def test_a_deleted_event_is_named(registry) -> None:
     run(registry, "DELETE FROM events WHERE seq = 5")
-    report = verify(registry)
+    report = check(registry)
     assert report.chain_break.seq == 5 and "missing" in report.chain_break.reason
 
 
 def test_a_deleted_last_event_is_caught_by_the_chain_head(registry) -> None:
     run(registry, "DELETE FROM events WHERE seq = 9")
-    report = verify(registry)
+    report = check(registry)
     assert report.chain_break.seq == 9 and "chain head" in report.chain_break.reason
 
 
@@ -76,7 +84,7 @@ def test_a_weapon_deleted_with_its_whole_history_is_caught(registry) -> None:
         "DELETE FROM events WHERE weapon_id = 2",
         "DELETE FROM weapons WHERE id = 2",
     )
-    assert verify(registry).chain_break.seq == 4
+    assert check(registry).chain_break.seq == 4
 
 
 def test_two_reordered_events_are_named(registry) -> None:
@@ -86,7 +94,7 @@ def test_two_reordered_events_are_named(registry) -> None:
         "UPDATE events SET seq = 2 WHERE seq = 3",
         "UPDATE events SET seq = 3 WHERE seq = 1000",
     )
-    report = verify(registry)
+    report = check(registry)
     assert report.chain_break.seq == 2 and "does not follow" in report.chain_break.reason
 
 
@@ -100,17 +108,17 @@ def test_a_rewritten_event_with_a_recomputed_hash_breaks_the_next_link(registry)
             .where(t.events.c.seq == 3)
             .values(payload=canonical(payload).decode(), type="lost", hash=forged)
         )
-    report = verify(registry)
+    report = check(registry)
     assert report.chain_break.seq == 4 and "does not follow" in report.chain_break.reason
 
 
 def test_an_edited_projection_is_named(registry) -> None:
     run(registry, "UPDATE weapons SET status = 'destroyed', holder = 'nobody' WHERE id = 3")
-    report = verify(registry)
+    report = check(registry)
     assert report.chain_break is None
     assert report.projection_errors == ["weapon #3: stored holder, status differ from what its events say"]
 
 
 def test_an_edited_mark_is_named(registry) -> None:
     run(registry, "UPDATE marks SET text = 'XXX' WHERE weapon_id = 1 AND position = 1")
-    assert verify(registry).projection_errors == ["weapon #1: stored marks differ from what its events say"]
+    assert check(registry).projection_errors == ["weapon #1: stored marks differ from what its events say"]

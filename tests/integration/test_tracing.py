@@ -11,9 +11,10 @@ import sqlalchemy as sa
 from armtrace.domain.errors import NotFound, RuleViolation
 from armtrace.domain.tracing import Markings
 from armtrace.exchange.envelope import EnvelopeRefused
+from armtrace.services import exchange as ex
 from armtrace.services import tracing as tr
 from armtrace.store import tables as t
-from tests.messages import deliver, outbox
+from tests.messages import answer_approved, as_peer, deliver, outbox
 
 
 def draft(**overrides: object) -> tr.DraftRequest:
@@ -38,7 +39,7 @@ def test_a_request_goes_to_the_state_of_manufacture_and_comes_back_answered(node
     assert deliver(ken_engine, bel, clock) == ["request received; receipt sent"]
     assert deliver(bel_engine, ken, clock) == ["receipt recorded"]
     tr.acknowledge(ref, bel(), clock)
-    tr.answer(
+    answer_approved(
         tr.AnswerRequest(
             ref, "traced", facts=("exported 2011-03-02 under licence E-11/204 to UGA",), next_country="UGA"
         ),
@@ -65,9 +66,9 @@ def test_a_message_delivered_twice_is_applied_once(nodes, clock) -> None:
     ref = tr.draft_request(draft(), ken(), clock)
     tr.send_request(ref, ken(), clock)
     [message] = outbox(ken_engine)
-    tr.receive(message, bel(), clock)
+    tr.receive(message, as_peer(bel()), clock)
     with pytest.raises(EnvelopeRefused) as err:
-        tr.receive(message, bel(), clock)
+        tr.receive(message, as_peer(bel()), clock)
     assert err.value.reason == "replay"
     with bel_engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(t.trace_requests)).scalar_one() == 1
@@ -80,7 +81,7 @@ def test_an_altered_message_is_refused_and_nothing_of_it_is_applied(nodes, clock
     [message] = outbox(ken_engine)
     message["body"]["content"]["intended_use"] = "something else"
     with pytest.raises(EnvelopeRefused) as err:
-        tr.receive(message, bel(), clock)
+        tr.receive(message, as_peer(bel()), clock)
     assert err.value.reason == "bad_signature"
     with bel_engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(t.inbox)).scalar_one() == 0
@@ -101,7 +102,7 @@ def test_a_refusal_without_its_iti_reason_is_not_sent(nodes, clock) -> None:
     with pytest.raises(RuleViolation) as err:
         tr.answer(tr.AnswerRequest(ref, "refused"), bel(), clock)
     assert err.value.problems[0].field == "restriction"
-    tr.answer(tr.AnswerRequest(ref, "refused", restriction="national_security"), bel(), clock)
+    answer_approved(tr.AnswerRequest(ref, "refused", restriction="national_security"), bel(), clock)
     assert deliver(bel_engine, ken, clock)[-1] == "answer recorded: refused"
 
 
@@ -110,12 +111,12 @@ def test_following_an_answer_drafts_a_linked_request_to_the_next_state(nodes, cl
     ref = tr.draft_request(draft(), ken(), clock)
     tr.send_request(ref, ken(), clock)
     deliver(ken_engine, bel, clock)
-    tr.answer(tr.AnswerRequest(ref, "traced", facts=("exported to UGA",), next_country="UGA"), bel(), clock)
+    answer_approved(tr.AnswerRequest(ref, "traced", facts=("exported to UGA",), next_country="UGA"), bel(), clock)
     deliver(bel_engine, ken, clock)
     with pytest.raises(NotFound, match="no peer node is known for UGA"):
         tr.follow(ref, ken(), clock)
     uga_key = "A" * 43 + "="
-    tr.add_peer(tr.AddPeer("UGA-NFP", "state", "http://127.0.0.1:3", uga_key, "UGA"), ken(), clock)
+    ex.add_peer(ex.AddPeer("UGA-NFP", "state", "http://127.0.0.1:3", uga_key, "UGA"), ken(), clock)
     follow_up = tr.follow(ref, ken(), clock)
     with ken_engine.connect() as conn:
         row = conn.execute(sa.select(t.trace_requests).where(t.trace_requests.c.id == follow_up)).one()
@@ -138,10 +139,10 @@ def test_statistics_say_how_fast_each_counterpart_answers_and_why_traces_fail(no
     for ref in refs:
         tr.acknowledge(ref, bel(), clock)
     clock.at += timedelta(days=8)
-    tr.answer(tr.AnswerRequest(refs[0], "traced", facts=("sold to a licensed dealer in 2012",)), bel(), clock)
-    tr.answer(tr.AnswerRequest(refs[1], "not_traced", failure="record_not_found"), bel(), clock)
+    answer_approved(tr.AnswerRequest(refs[0], "traced", facts=("sold to a licensed dealer in 2012",)), bel(), clock)
+    answer_approved(tr.AnswerRequest(refs[1], "not_traced", failure="record_not_found"), bel(), clock)
     clock.at += timedelta(days=10)
-    tr.answer(tr.AnswerRequest(refs[2], "not_traced", failure="record_not_found"), bel(), clock)
+    answer_approved(tr.AnswerRequest(refs[2], "not_traced", failure="record_not_found"), bel(), clock)
     clock.at += timedelta(minutes=1)
     deliver(bel_engine, ken, clock)
     with ken_engine.connect() as conn:

@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from armtrace.queries.registry import WeaponRow
-from armtrace.services.intake import EventInput
-from armtrace.services.records import WeaponRecord
-from armtrace.services.registry import AddWeapon
+from armtrace.domain.records import AddWeapon, EventInput, WeaponRecord
 
 MAKER = "FN Herstal"
 MAKER_ID = "fn-herstal"

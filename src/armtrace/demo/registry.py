@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from armtrace.demo.catalogue import CATALOGUE, Model
-from armtrace.services.intake import EventInput
-from armtrace.services.records import WeaponRecord
-from armtrace.services.registry import AddWeapon
+from armtrace.domain.records import AddWeapon, EventInput, WeaponRecord
 
 STATE = "KEN"
 FACILITIES = (

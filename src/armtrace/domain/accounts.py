@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from armtrace.domain.actors import Actor
-from armtrace.domain.errors import N_, NotPermitted, ProblemList
+from armtrace.domain.errors import N_, NotPermitted, NotSignedIn, ProblemList
 
 
 class Role(StrEnum):
@@ -24,10 +24,16 @@ class Role(StrEnum):
     LICENSING_OFFICER = "licensing_officer"
     ANALYST = "analyst"
     AUDITOR = "auditor"
+    # Principals that are not people, never given to an account:
+    PEER = "peer"  # another node, whose signed message is being received
+    SCHEDULER = "scheduler"  # this node's own background work: delivering the outbox, reminders
+    OPERATOR = "operator"  # whoever runs the console on the store's own machine, before any sign-in
 
 
 R = Role
-_EVERYONE = frozenset(Role)
+PEOPLE = frozenset({R.ADMIN, R.REGISTRY_CLERK, R.TRACING_OFFICER, R.STOCKPILE_MANAGER, R.LICENSING_OFFICER,
+                    R.ANALYST, R.AUDITOR})  # fmt: skip
+_EVERYONE = PEOPLE
 _READERS = frozenset({R.ADMIN, R.REGISTRY_CLERK, R.TRACING_OFFICER, R.AUDITOR})
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
@@ -36,7 +42,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "registry.read_holders": _READERS,  # names of holders: every read is written to the access log
     "registry.record": frozenset({R.ADMIN, R.REGISTRY_CLERK}),
     "registry.import": frozenset({R.ADMIN, R.REGISTRY_CLERK}),
-    "registry.verify": frozenset({R.ADMIN, R.AUDITOR}),
+    "registry.verify": frozenset({R.ADMIN, R.AUDITOR, R.OPERATOR}),  # reads no holder, changes nothing
     "registry.purge": frozenset({R.ADMIN, R.REGISTRY_CLERK}),  # with a second person's approval
     # identification of recovered weapons
     "identify.search": frozenset({R.ADMIN, R.REGISTRY_CLERK, R.TRACING_OFFICER, R.ANALYST, R.AUDITOR}),
@@ -46,8 +52,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "tracing.statistics": frozenset({R.ADMIN, R.TRACING_OFFICER, R.ANALYST, R.AUDITOR}),
     # acts that need two people: seeing what waits, and deciding (the act's own permission is checked too)
     "approvals.decide": frozenset({R.ADMIN, R.REGISTRY_CLERK, R.TRACING_OFFICER, R.AUDITOR}),
-    # this node: the peers it trusts
+    # this node: the peers it trusts, and the exchange of signed messages with them
     "node.manage": frozenset({R.ADMIN}),
+    "exchange.receive": frozenset({R.PEER}),  # the message's signature and sender are checked inside
+    "exchange.deliver": frozenset({R.ADMIN, R.TRACING_OFFICER, R.SCHEDULER}),
+    "tracing.remind": frozenset({R.ADMIN, R.TRACING_OFFICER, R.SCHEDULER}),
     # accounts
     "accounts.manage": frozenset({R.ADMIN}),
     "accounts.audit": frozenset({R.ADMIN, R.AUDITOR}),
@@ -65,11 +74,21 @@ class Principal:
     actor: Actor
     roles: frozenset[Role] = field(default_factory=frozenset)
 
+    @property
+    def signed_in(self) -> bool:
+        return bool(self.roles)
+
     def may(self, permission: str) -> bool:
         return bool(self.roles & PERMISSIONS[permission])
 
     def require(self, permission: str) -> None:
         """Refuse, naming the permission and who holds it, unless one of the roles holds it."""
+        if not self.signed_in:
+            raise NotSignedIn(
+                N_("this needs a signed-in user: it needs the permission %(permission)r", permission=permission),
+                rule="armtrace permission table",
+                hint=N_("sign in, send an API token, or at the command line give --user NAME"),
+            )
         if not self.may(permission):
             holders = ", ".join(sorted(r.value for r in PERMISSIONS[permission]))
             raise NotPermitted(
@@ -83,6 +102,17 @@ class Principal:
             )
 
 
+NOBODY = Principal(Actor("anonymous", "not signed in"))
+PEER_NODE = Principal(Actor("peer", "a peer node"), frozenset({R.PEER}))
+SCHEDULER = Principal(Actor("scheduler", "this node's scheduler"), frozenset({R.SCHEDULER}))
+
+
+def operator(login: str) -> Principal:
+    """The console's operator (whoever can run commands beside the store), for the few acts that need
+    no account: initialising the store, verifying it, building the demo."""
+    return Principal(Actor(f"console:{login}", login), frozenset({R.OPERATOR}))
+
+
 def roles_from(names: str | list[str] | tuple[str, ...]) -> tuple[frozenset[Role], ProblemList]:
     """Roles from their names, with a problem for each name that is not a role."""
     problems = ProblemList()
@@ -90,16 +120,22 @@ def roles_from(names: str | list[str] | tuple[str, ...]) -> tuple[frozenset[Role
     roles = set()
     for name in (n.strip().lower() for n in items if n.strip()):
         try:
-            roles.add(Role(name))
+            role = Role(name)
+            if role not in PEOPLE:
+                raise ValueError(name)
+            roles.add(role)
         except ValueError:
             problems.add(
-                "roles", "is not a role", name, hint=N_("roles: %(roles)s", roles=", ".join(r.value for r in Role))
+                "roles",
+                "is not a role",
+                name,
+                hint=N_("roles: %(roles)s", roles=", ".join(sorted(r.value for r in PEOPLE))),
             )
     if not roles and not problems.problems:
         problems.add(
             "roles",
             "a user needs at least one role",
-            hint=N_("roles: %(roles)s", roles=", ".join(r.value for r in Role)),
+            hint=N_("roles: %(roles)s", roles=", ".join(sorted(r.value for r in PEOPLE))),
         )
     return frozenset(roles), problems
 

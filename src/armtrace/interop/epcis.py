@@ -22,10 +22,8 @@ import jsonschema
 
 from armtrace.domain.errors import N_, RuleViolation
 from armtrace.domain.lifecycle import parse_utc
+from armtrace.domain.records import AddWeapon, EventInput, WeaponRecord
 from armtrace.interop.mapping import Mapping
-from armtrace.services.intake import EventInput
-from armtrace.services.records import WeaponRecord
-from armtrace.services.registry import AddWeapon
 
 BIZ_STEPS = {
     "commissioning": "manufactured",

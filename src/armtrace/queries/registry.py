@@ -51,7 +51,8 @@ class Page:
     per_page: int
 
 
-def list_weapons(conn: sa.Connection, f: WeaponFilter, page: int = 1, per_page: int = 50) -> Page:
+def list_weapons(conn: sa.Connection, f: WeaponFilter, page: int = 1, per_page: int = 50, holders: bool = True) -> Page:
+    """A page of weapons that match `f`; `holders=False` leaves holders' names out."""
     c = t.weapons.c
     conditions: list[sa.ColumnElement[bool]] = []
     if f.serial and (key := fold(f.serial)):  # look-alikes folded, like identify
@@ -95,7 +96,8 @@ def list_weapons(conn: sa.Connection, f: WeaponFilter, page: int = 1, per_page: 
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    return Page([WeaponRow(**r._mapping) for r in rows], total, page, per_page)
+    items = [WeaponRow(**{**r._mapping, **({} if holders else {"holder": None})}) for r in rows]
+    return Page(items, total, page, per_page)
 
 
 @dataclass(frozen=True)

@@ -188,6 +188,14 @@ def _days(start: datetime, end: datetime) -> float:
     return round((end - start).total_seconds() / 86400, 2)
 
 
+@dataclass(frozen=True)
+class Exchanged:
+    requests: int
+    delivered: int
+    pending: int
+    received: int
+
+
 def exchanged(conn: sa.Connection) -> tuple[int, int, int]:
     """Messages this node delivered, still waiting to be, and received (each kept, and applied, once)."""
     o = t.outbox.c

@@ -20,6 +20,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from armtrace.domain.accounts import Principal, Role, locked, password_problems, roles_from
 from armtrace.domain.actors import Actor, Clock
 from armtrace.domain.errors import N_, Conflict, NotFound, NotPermitted, NotSignedIn, ProblemList
+from armtrace.queries.accounts import AccessRow, UserRow, access_log, list_users
+from armtrace.services.door import public, use_case
 from armtrace.store.uow import UnitOfWork
 
 HASHER = PasswordHasher()
@@ -35,14 +37,36 @@ class AddUser:
     roles: tuple[str, ...]
 
 
+@public("until a registry has an administrator, its console may make the first one")
 def has_administrator(uow: UnitOfWork) -> bool:
     """Whether an active account holds the admin role: until one does, the console may make the first."""
     with uow:
-        return any(Role.ADMIN.value in roles.split(",") for roles in uow.accounts.active_roles())
+        return _has_administrator(uow)
 
 
+def _has_administrator(uow: UnitOfWork) -> bool:
+    return any(Role.ADMIN.value in roles.split(",") for roles in uow.accounts.active_roles())
+
+
+@use_case("accounts.manage")
 def add_user(cmd: AddUser, uow: UnitOfWork, clock: Clock) -> int:
     """Create an account with its roles; the password must meet the policy."""
+    return _add_user(cmd, uow, clock, first=False)
+
+
+@public("a registry's first account is its administrator, made before anyone can sign in; refused once one exists")
+def add_first_administrator(cmd: AddUser, uow: UnitOfWork, clock: Clock) -> int:
+    """The registry's first administrator, who then adds the others signed in."""
+    if Role.ADMIN.value not in [r.strip().lower() for r in cmd.roles]:
+        raise NotPermitted(
+            N_("the first account of a registry is its administrator, who then adds the others"),
+            rule="armtrace permission table",
+            hint=N_("add it with --role admin, then: armtrace --user NAME user add …"),
+        )
+    return _add_user(cmd, uow, clock, first=True)
+
+
+def _add_user(cmd: AddUser, uow: UnitOfWork, clock: Clock, first: bool) -> int:
     problems = ProblemList()
     username = cmd.username.strip().lower()
     if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
@@ -54,6 +78,12 @@ def add_user(cmd: AddUser, uow: UnitOfWork, clock: Clock) -> int:
     problems.problems.extend(password_problems(cmd.password, username).problems)
     problems.raise_if_any(N_("the user %(user)r was not created", user=cmd.username))
     with uow:
+        if first and _has_administrator(uow):
+            raise NotPermitted(
+                N_("this registry has an administrator already: accounts are added by a signed-in administrator"),
+                rule="armtrace permission table",
+                hint=N_("run it as: armtrace --user ADMIN user add …"),
+            )
         if uow.accounts.user(username) is not None:
             raise Conflict(N_("the user %(user)r exists already", user=username))
         user_id = uow.accounts.add_user(
@@ -71,6 +101,7 @@ def add_user(cmd: AddUser, uow: UnitOfWork, clock: Clock) -> int:
         return user_id
 
 
+@public("signing in is how a person becomes a principal")
 def sign_in(username: str, password: str, uow: UnitOfWork, clock: Clock) -> Principal:
     """The user's principal if the password is right; failures are counted and lock the account."""
     now = clock.now()
@@ -108,6 +139,7 @@ class CreateToken:
     days: int = 90
 
 
+@use_case("accounts.manage")
 def create_token(cmd: CreateToken, uow: UnitOfWork, clock: Clock) -> tuple[int, str]:
     """A new API token for a user's system: its id, and the secret, shown this once only."""
     problems = ProblemList()
@@ -135,6 +167,7 @@ def create_token(cmd: CreateToken, uow: UnitOfWork, clock: Clock) -> tuple[int, 
         return token_id, secret
 
 
+@use_case("accounts.manage")
 def revoke_token(token_id: int, uow: UnitOfWork, clock: Clock) -> None:
     """Stop a token from working, at once and for good."""
     with uow:
@@ -146,6 +179,7 @@ def revoke_token(token_id: int, uow: UnitOfWork, clock: Clock) -> None:
         uow.commit()
 
 
+@public("reading a bearer token is how a system becomes a principal")
 def principal_for_token(secret: str, uow: UnitOfWork, clock: Clock) -> Principal:
     """Who a bearer token speaks for, if it is known, unexpired, unrevoked and its user active."""
     now = clock.now()
@@ -163,6 +197,7 @@ def principal_for_token(secret: str, uow: UnitOfWork, clock: Clock) -> Principal
         return _principal(user)
 
 
+@public("a page's session names its user: the roles come from the account as it is now")
 def principal_of(username: str, uow: UnitOfWork) -> Principal:
     """A signed-in user's principal with the roles the account holds now (a session carries none)."""
     with uow:
@@ -172,28 +207,18 @@ def principal_of(username: str, uow: UnitOfWork) -> Principal:
     return _principal(user)
 
 
-def record_access(
-    actor: Actor, action: str, obj: str | None, query: dict[str, Any] | None, uow: UnitOfWork, clock: Clock
-) -> None:
-    """Write one line to the access log (who, when, what was asked); `uow` must act as `actor`."""
-    assert uow.actor == actor, "the access log names the actor of the unit of work"
+@use_case("accounts.manage")
+def users(uow: UnitOfWork) -> list[UserRow]:
+    """The accounts and their roles."""
     with uow:
-        uow.accounts.log_access(clock.now(), action, obj, query)
-        uow.commit()
+        return list_users(uow.conn)
 
 
-def weapons_listed(who: Principal, query: dict[str, Any], holders: bool, uow: UnitOfWork, clock: Clock) -> None:
-    """A search of the registry, or a list that shows holders' names, goes to the access log."""
-    searched = {k: v for k, v in query.items() if v is not None and k != "page"}
-    if searched or holders:
-        action = "registry:weapons:search" + (":holders" if holders else "")
-        record_access(who.actor, action, None, query, uow, clock)
-
-
-def weapon_read(who: Principal, weapon_id: int, holders: bool, uow: UnitOfWork, clock: Clock) -> None:
-    """A weapon's page read with its holders' names goes to the access log."""
-    if holders:
-        record_access(who.actor, "registry:holders:read", f"weapon:{weapon_id}", None, uow, clock)
+@use_case("accounts.audit")
+def access(uow: UnitOfWork, page: int = 1, per_page: int = 100) -> tuple[list[AccessRow], int]:
+    """The access log, newest first: who read or searched what, when."""
+    with uow:
+        return access_log(uow.conn, page, per_page)
 
 
 def _principal(user: dict[str, Any]) -> Principal:

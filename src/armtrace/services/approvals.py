@@ -12,103 +12,33 @@ request moved on meanwhile) leaves the approval 'failed' with the reason.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from armtrace.domain.accounts import Principal
-from armtrace.domain.actors import Actor, Clock
-from armtrace.domain.approvals import Act, Status, changes_holder, check_approver, discloses
+from armtrace.domain.actors import Clock
+from armtrace.domain.approvals import Act, Status, check_approver
 from armtrace.domain.errors import N_, ArmtraceError, Conflict, NotFound
 from armtrace.domain.retention import RetentionPolicy
-from armtrace.domain.tracing import Answer, FailureReason, Outcome, Restriction
+from armtrace.queries.approvals import ApprovalRow, approvals
 from armtrace.services import registry, retention, tracing
+from armtrace.services.door import use_case
 from armtrace.store.uow import UnitOfWork
 
-UowFor = Callable[[Actor], UnitOfWork]
 
-
-@dataclass(frozen=True)
-class Handled:
-    """What became of an act: done at once, or waiting for approval `approval_id`."""
-
-    done: bool
-    approval_id: int | None = None
-
-
-def ask(act: Act, payload: dict[str, Any], summary: str, subject: str, uow: UnitOfWork, clock: Clock) -> int:
-    """Keep an act for a second person's approval; returns the approval's number."""
+@use_case("approvals.decide")
+def waiting(uow: UnitOfWork, status: str | None = "pending", subject: str | None = None) -> list[ApprovalRow]:
+    """Acts waiting for a second person (or, with status None, every act asked for and its decision)."""
     with uow:
-        approval_id = uow.approvals.add(
-            {
-                "act": act.value,
-                "payload": json.dumps(payload, sort_keys=True, ensure_ascii=False),
-                "summary": summary,
-                "subject": subject,
-                "status": Status.PENDING.value,
-                "requested_by": uow.actor.id,
-                "requested_at": clock.now(),
-            }
-        )
-        uow.commit()
-        return approval_id
+        return approvals(uow.conn, status=status, subject=subject)
 
 
-def answer_or_ask(cmd: tracing.AnswerRequest, uow: UnitOfWork, clock: Clock) -> Handled:
-    """Answer a request at once, unless the answer sends registry data abroad: that waits for approval."""
-    answer = Answer(
-        Outcome(cmd.outcome) if cmd.outcome in set(Outcome) else Outcome.NOT_TRACED,
-        Restriction(cmd.restriction) if cmd.restriction in set(Restriction) else None,
-        FailureReason(cmd.failure) if cmd.failure in set(FailureReason) else None,
-        cmd.facts,
-        cmd.next_country,
-    )
-    if cmd.outcome not in set(Outcome) or not discloses(answer):  # an unknown outcome is refused by answer()
-        tracing.answer(cmd, uow, clock)
-        return Handled(True)
-    tracing.check_answerable(cmd, uow)  # refuse now what would fail later: a bad answer never waits
-    summary = f"answer request {cmd.request_id} as {cmd.outcome}, disclosing:\n" + "\n".join(cmd.facts)
-    payload = {**asdict(cmd), "facts": list(cmd.facts)}
-    return Handled(False, ask(Act.DISCLOSE, payload, summary, cmd.request_id, uow, clock))
-
-
-def correct_or_ask(cmd: registry.CorrectEvent, uow: UnitOfWork, clock: Clock, policy: RetentionPolicy) -> Handled:
-    """Correct an event at once, unless the correction changes who holds the weapon."""
-    registry.check_correction(cmd, uow, clock)  # refuse now what would fail later: a bad correction never waits
-    voided_holder = None
-    if cmd.void:
-        with uow:
-            history = dict(registry.load_history(uow, cmd.weapon_id))
-        voided_holder = history[cmd.corrects].holder
-    if not changes_holder(cmd.changes, cmd.void, voided_holder):
-        registry.correct_event(cmd, uow, clock, policy)
-        return Handled(True)
-    summary = f"correct event #{cmd.corrects} of weapon #{cmd.weapon_id}: {cmd.changes} — {cmd.why}"
-    return Handled(False, ask(Act.CORRECT_HOLDER, asdict(cmd), summary, f"weapon:{cmd.weapon_id}", uow, clock))
-
-
-def ask_purge(cmd: retention.PurgeRecords, uow: UnitOfWork, clock: Clock) -> Handled:
-    """Destroying records always waits for a second person; records not yet due are refused at once."""
-    ids = tuple(dict.fromkeys(cmd.weapon_ids))  # each weapon once
-    retention.check_purgeable(retention.PurgeRecords(ids, cmd.why, cmd.archive_dir), uow, clock)
-    named = ", ".join(f"#{i}" for i in ids[:20]) + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")
-    summary = f"archive to {cmd.archive_dir}, then remove, the records of {len(ids)} weapon(s) ({named}): {cmd.why}"
-    payload = {"weapon_ids": list(ids), "why": cmd.why, "archive_dir": str(cmd.archive_dir)}
-    return Handled(False, ask(Act.PURGE, payload, summary, f"{len(ids)} weapons", uow, clock))
-
-
+@use_case("approvals.decide")
 def decide(
-    approval_id: int,
-    approve: bool,
-    note: str | None,
-    who: Principal,
-    uow_for: UowFor,
-    clock: Clock,
-    policy: RetentionPolicy,
+    approval_id: int, approve: bool, note: str | None, uow: UnitOfWork, clock: Clock, policy: RetentionPolicy
 ) -> str:
     """Approve (and carry out) or reject a waiting act; returns the approval's status after it."""
-    with uow_for(who.actor) as uow:
+    who = uow.principal
+    with uow:
         found = uow.approvals.get(approval_id, lock=True)
         if found is None:
             raise NotFound(
@@ -134,21 +64,25 @@ def decide(
     if not approve:
         return status.value
     try:
-        _carry_out(act, json.loads(found["payload"]), uow_for(who.actor), clock, policy)
+        _carry_out(act, approval_id, json.loads(found["payload"]), uow, clock, policy)
     except Exception as exc:  # whatever stopped it, the approval must not say it was carried out
         reason = str(exc) if isinstance(exc, ArmtraceError) else f"{type(exc).__name__}: {exc}"
-        with uow_for(who.actor) as uow:
+        with uow:
             uow.approvals.decide(approval_id, Status.FAILED.value, who.actor.id, clock.now(), reason[:2000])
             uow.commit()
         raise
     return status.value
 
 
-def _carry_out(act: Act, payload: dict[str, Any], uow: UnitOfWork, clock: Clock, policy: RetentionPolicy) -> None:
+def _carry_out(
+    act: Act, approval_id: int, payload: dict[str, Any], uow: UnitOfWork, clock: Clock, policy: RetentionPolicy
+) -> None:
+    """The act, carried out by its use case under the approval (which checks it and marks it used)."""
     if act is Act.DISCLOSE:
-        tracing.answer(tracing.AnswerRequest(**{**payload, "facts": tuple(payload["facts"])}), uow, clock)
+        cmd = tracing.AnswerRequest(**{**payload, "facts": tuple(payload["facts"])})
+        tracing.answer(cmd, uow, clock, approval=approval_id)
     elif act is Act.CORRECT_HOLDER:
-        registry.correct_event(registry.CorrectEvent(**payload), uow, clock, policy)
+        registry.correct_event(registry.CorrectEvent(**payload), uow, clock, policy, approval=approval_id)
     else:
-        cmd = retention.PurgeRecords(tuple(payload["weapon_ids"]), payload["why"], Path(payload["archive_dir"]))
-        retention.purge(cmd, uow, clock)
+        purge = retention.PurgeRecords(tuple(payload["weapon_ids"]), payload["why"], Path(payload["archive_dir"]))
+        retention.purge(purge, uow, clock, approval=approval_id)

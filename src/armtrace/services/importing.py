@@ -23,18 +23,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-
 from armtrace.domain.actors import Clock
 from armtrace.domain.errors import N_, ArmtraceError, Problem, RuleViolation
 from armtrace.domain.retention import RetentionPolicy
 from armtrace.interop import epcis
 from armtrace.interop.mapping import DESCRIPTION_FIELDS, FIELDS, SYNONYMS, Mapping
 from armtrace.interop.tabular import open_tabular
+from armtrace.services.door import use_case
 from armtrace.services.intake import EventInput
-from armtrace.services.records import Prepared, Rejected, WeaponRecord, prepare, record_from_json, write_prepared
+from armtrace.services.records import Prepared, Rejected, WeaponRecord, _write_prepared, prepare, record_from_json
 from armtrace.services.registry import DEFAULT_POLICY, AddWeapon
-from armtrace.store import tables as t
 from armtrace.store.uow import Change, UnitOfWork
 
 FORMATS = ("csv", "jsonl", "epcis")
@@ -254,9 +252,10 @@ def _check_required(kind: str, path: Path, mapping: Mapping, cmd: ImportFile) ->
         )
 
 
+@use_case("registry.import")
 def import_file(
     cmd: ImportFile,
-    uow: Callable[[], UnitOfWork],
+    uow: UnitOfWork,
     clock: Clock,
     policy: RetentionPolicy = DEFAULT_POLICY,
     progress: Progress | None = None,
@@ -269,21 +268,10 @@ def import_file(
     mapping = Mapping.load(cmd.mapping) if cmd.mapping else Mapping()
     _check_required(kind, path, mapping, cmd)
     report = ImportReport(path, kind, file_sha256(path))
-    with uow() as u:
-        done = u.conn.execute(sa.select(t.import_files).where(t.import_files.c.sha256 == report.sha256)).one_or_none()
+    with uow as u:
+        done = u.imports.get(report.sha256)
         if done is None:
-            u.conn.execute(
-                t.import_files.insert().values(
-                    sha256=report.sha256,
-                    name=path.name,
-                    format=kind,
-                    rows_done=0,
-                    imported=0,
-                    duplicates=0,
-                    rejected=0,
-                    started_at=clock.now(),
-                )
-            )
+            u.imports.start(report.sha256, path.name, kind, clock.now())
             u.commit()
         elif done.finished_at is not None:
             report.already_done = True
@@ -366,29 +354,20 @@ def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
         yield batch
 
 
-def _write(
-    item: tuple[int, Any], uow: Callable[[], UnitOfWork], clock: Clock, report: ImportReport, rejects: Any
-) -> None:
+def _write(item: tuple[int, Any], uow: UnitOfWork, clock: Clock, report: ImportReport, rejects: Any) -> None:
     size, work = item
     prepared: list[Prepared | Rejected] = work.result() if isinstance(work, Future) else work
     before = report.imported
-    with uow() as u:
-        result = write_prepared(u, prepared, clock)
-        u.conn.execute(
-            t.import_files.update()
-            .where(t.import_files.c.sha256 == report.sha256)
-            .values(
-                rows_done=t.import_files.c.rows_done + size,
-                imported=t.import_files.c.imported + result.loaded,
-                duplicates=t.import_files.c.duplicates + len(result.duplicates),
-                rejected=t.import_files.c.rejected + len(result.rejected),
-            )
-        )
+    with uow as u:
+        result = _write_prepared(u, prepared, clock)
+        u.imports.advance(report.sha256, size, result.loaded, len(result.duplicates), len(result.rejected))
         u.commit()
     report.read += size
     report.imported += result.loaded
     if any(before < mark <= report.imported for mark in ANALYZE_AT):
-        refresh_statistics(uow)
+        with uow as u:
+            u.imports.refresh_statistics()
+            u.commit()
     report.events += result.events
     report.duplicates += len(result.duplicates)
     report.rejected += len(result.rejected)
@@ -405,19 +384,9 @@ def _write(
 ANALYZE_AT = (5_000, 50_000, 500_000, 5_000_000, 50_000_000)
 
 
-def refresh_statistics(uow: Callable[[], UnitOfWork]) -> None:
-    with uow() as u:
-        if u.conn.dialect.name == "postgresql":
-            for table in ("weapons", "events", "marks"):
-                u.conn.exec_driver_sql(f"ANALYZE {table}")
-            u.commit()
-
-
-def _finish(uow: Callable[[], UnitOfWork], clock: Clock, report: ImportReport) -> None:
-    with uow() as u:
-        u.conn.execute(
-            t.import_files.update().where(t.import_files.c.sha256 == report.sha256).values(finished_at=clock.now())
-        )
+def _finish(uow: UnitOfWork, clock: Clock, report: ImportReport) -> None:
+    with uow as u:
+        u.imports.finish(report.sha256, clock.now())
         u.note(
             Change(
                 "registry:import:file",

@@ -8,7 +8,7 @@ resolved is refused with the closest known names, never guessed.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
@@ -18,6 +18,7 @@ from armtrace.domain.categories import Category
 from armtrace.domain.errors import N_, ProblemList
 from armtrace.domain.lifecycle import EventFacts, EventType, parse_utc
 from armtrace.domain.markings import Location, Mark, MarkKind
+from armtrace.domain.records import EventInput
 from armtrace.domain.registry import MarkingCondition, Origin, WeaponDescription, check_description
 from armtrace.reference import calibres, categories, countries
 from armtrace.reference.manufacturers import manufacturers
@@ -188,25 +189,6 @@ def mark(problems: ProblemList, raw: Mapping[str, object], where: str) -> Mark |
         manufacturer=text(raw.get("manufacturer")),
         serial=text(raw.get("serial")),
     )
-
-
-@dataclass(frozen=True)
-class EventInput:
-    """An event as given, before it is resolved (CLI options, API body, a file row)."""
-
-    type: str
-    why: str = ""
-    occurred_at: object = None
-    country: str | None = None
-    place: str | None = None
-    who: str | None = None
-    holder: str | None = None
-    counterpart_country: str | None = None
-    facility: str | None = None
-    marks: tuple[Mapping[str, object], ...] = ()
-    state_to_civilian: bool = False
-    note: str | None = None
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def event_facts(

@@ -8,21 +8,16 @@ rows, so an edited projection is caught as surely as an edited event.
 
 from __future__ import annotations
 
-import heapq
-import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import groupby
 
-import sqlalchemy as sa
-
-from armtrace.domain.chain import GENESIS, Break, Link, check_link
+from armtrace.domain.chain import GENESIS, Break, check_link
 from armtrace.domain.errors import N_, ArmtraceError
-from armtrace.domain.lifecycle import EventType, from_payload, replay, utc_text
+from armtrace.domain.lifecycle import EventType, from_payload, replay
 from armtrace.domain.retention import RetentionPolicy, retain_until
-from armtrace.store import tables as t
-from armtrace.store.chain import stream
+from armtrace.services.door import use_case
+from armtrace.store.integrity import Integrity
 from armtrace.store.registry import mark_rows, projection_row
+from armtrace.store.uow import UnitOfWork
 
 MAX_PROJECTION_ERRORS = 20
 
@@ -41,38 +36,19 @@ class VerifyReport:
         return self.chain_break is None and not self.projection_errors
 
 
-def verify(engine: sa.Engine, policy: RetentionPolicy | None = None) -> VerifyReport:
+@use_case("registry.verify")
+def verify(uow: UnitOfWork, policy: RetentionPolicy | None = None) -> VerifyReport:
     """Check the chain and the projections; the report names the first broken event."""
     report = VerifyReport()
-    with engine.connect() as conn:
-        _check_chain(conn, report)
-        _check_projections(conn, report, policy or RetentionPolicy())
+    with uow.reading():
+        _check_chain(uow.integrity, report)
+        _check_projections(uow.integrity, report, policy or RetentionPolicy())
     return report
 
 
-def _links(conn: sa.Connection) -> Iterator[tuple[int, Link | None, str, str]]:
-    """Live events and archived ones, merged in chain order: (seq, link or None, prev, hash)."""
-    live = (
-        (
-            r.seq,
-            Link(r.seq, r.weapon_id, utc_text(r.recorded_at), r.recorded_by, json.loads(r.payload)),
-            r.prev_hash,
-            r.hash,
-        )
-        for r in stream(conn)
-    )
-    archived = (
-        (r.seq, None, r.prev_hash, r.hash)
-        for r in conn.execution_options(stream_results=True).execute(
-            sa.select(t.archived_events).order_by(t.archived_events.c.seq)
-        )
-    )
-    return heapq.merge(live, archived, key=lambda row: row[0])
-
-
-def _check_chain(conn: sa.Connection, report: VerifyReport) -> None:
+def _check_chain(store: Integrity, report: VerifyReport) -> None:
     prev, expected = GENESIS, 1
-    for seq, link, stored_prev, stored_hash in _links(conn):
+    for seq, link, stored_prev, stored_hash in store.links():
         if link is None:  # archived: its hash was kept, its body went to the archive file
             broken = (
                 None
@@ -87,7 +63,7 @@ def _check_chain(conn: sa.Connection, report: VerifyReport) -> None:
             report.chain_break = broken
             return
         prev, expected = stored_hash, expected + 1
-    head = conn.execute(sa.select(t.chain_head).where(t.chain_head.c.id == 1)).one()
+    head = store.head()
     report.head_seq = head.seq
     if head.seq != expected - 1 or head.hash != prev:
         if head.seq > expected - 1:
@@ -107,13 +83,9 @@ def _check_chain(conn: sa.Connection, report: VerifyReport) -> None:
             )
 
 
-def _check_projections(conn: sa.Connection, report: VerifyReport, policy: RetentionPolicy) -> None:
-    streaming = conn.execution_options(stream_results=True, yield_per=5000)
-    weapons = iter(streaming.execute(sa.select(t.weapons).order_by(t.weapons.c.id)))
-    marks = groupby(
-        streaming.execute(sa.select(t.marks).order_by(t.marks.c.weapon_id, t.marks.c.position)),
-        key=lambda r: r.weapon_id,
-    )
+def _check_projections(store: Integrity, report: VerifyReport, policy: RetentionPolicy) -> None:
+    weapons = store.weapons()
+    marks = store.marks()
     marks_of: dict[int, list[dict[str, object]]] = {}
     pending_marks = next(marks, None)
 
@@ -121,13 +93,13 @@ def _check_projections(conn: sa.Connection, report: VerifyReport, policy: Retent
         nonlocal pending_marks
         while pending_marks is not None and pending_marks[0] <= weapon_id:
             wid, rows = pending_marks
-            marks_of[wid] = [{k: v for k, v in r._mapping.items() if k != "id"} for r in rows]
+            marks_of[wid] = rows
             pending_marks = next(marks, None)
         return marks_of.pop(weapon_id, [])
 
     row = next(weapons, None)
-    for weapon_id, group in groupby(stream(conn, order="weapon"), key=lambda r: r.weapon_id):
-        events = [(r.seq, from_payload(json.loads(r.payload))) for r in group]
+    for weapon_id, payloads in store.events_by_weapon():
+        events = [(seq, from_payload(payload)) for seq, payload in payloads]
         while row is not None and row.id < weapon_id:
             _error(report, _no_events(row.id))
             row = next(weapons, None)

@@ -15,28 +15,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
-import sqlalchemy as sa
-
 from armtrace.domain.actors import Clock
 from armtrace.domain.chain import canonical
 from armtrace.domain.errors import N_, ArmtraceError, Conflict, Problem, ProblemList, RuleViolation
-from armtrace.domain.identify import fold
 from armtrace.domain.lifecycle import replay, to_payload
+from armtrace.domain.records import AddWeapon, EventInput, WeaponRecord
 from armtrace.domain.registry import model_key, serial_key
 from armtrace.domain.retention import RetentionPolicy, retain_until
-from armtrace.services.intake import EventInput, country, event_facts
-from armtrace.services.registry import DEFAULT_POLICY, AddWeapon, first_event
-from armtrace.store import tables as t
+from armtrace.services.door import use_case
+from armtrace.services.intake import country, event_facts
+from armtrace.services.registry import DEFAULT_POLICY, first_event
 from armtrace.store.registry import NewWeapon
 from armtrace.store.uow import Change, UnitOfWork
-
-
-@dataclass(frozen=True)
-class WeaponRecord:
-    """One weapon and its history: the first event in `add`, the rest in `events`."""
-
-    add: AddWeapon
-    events: tuple[EventInput, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,23 +89,7 @@ def prepare(i: int, rec: WeaponRecord, clock: Clock, policy: RetentionPolicy) ->
     )
 
 
-def _existing(conn: sa.Connection, keys: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], int]:
-    """Which of these identities the registry holds already, looked up by the folded serial's index."""
-    c = t.weapons.c
-    wanted = set(keys)
-    folds = sorted({fold(k[2]) for k in keys})
-    found: dict[tuple[str, str, str], int] = {}
-    for start in range(0, len(folds), 500):
-        rows = conn.execute(
-            sa.select(c.manufacturer_key, c.model_key, c.serial_key, c.id).where(
-                c.serial_fold.in_(folds[start : start + 500])
-            )
-        )
-        found.update({key: r[3] for r in rows if (key := (r[0], r[1], r[2])) in wanted})
-    return found
-
-
-def load_into(
+def _load_into(
     uow: UnitOfWork,
     records: Sequence[WeaponRecord],
     clock: Clock,
@@ -126,10 +100,10 @@ def load_into(
 ) -> LoadResult:
     """Validate and append records inside an open unit of work (the caller commits)."""
     prepared = [prepare(i, rec, clock, policy) for i, rec in enumerate(records, start=offset)]
-    return write_prepared(uow, prepared, clock, business_id=business_id)
+    return _write_prepared(uow, prepared, clock, business_id=business_id)
 
 
-def write_prepared(
+def _write_prepared(
     uow: UnitOfWork, prepared: Sequence[Prepared | Rejected], clock: Clock, *, business_id: int | None = None
 ) -> LoadResult:
     """Chain and insert prepared records in order, skipping identities already held (the caller commits)."""
@@ -142,7 +116,7 @@ def write_prepared(
             ready.append(p)
             result.notes.extend((p.number, note) for note in p.notes)
     head = uow.events.lock_head()
-    existing = _existing(uow.conn, [p.key for p in ready if p.key is not None])
+    existing = uow.weapons.existing_identities([p.key for p in ready if p.key is not None])
     fresh: list[Prepared] = []
     for p in ready:
         if p.key is not None and p.key in existing:
@@ -182,6 +156,7 @@ def write_prepared(
     return result
 
 
+@use_case("registry.import")
 def load_records(
     records: Sequence[WeaponRecord],
     uow: UnitOfWork,
@@ -192,7 +167,7 @@ def load_records(
 ) -> LoadResult:
     """Load a batch of weapon records in one transaction; bad ones are reported, not loaded."""
     with uow:
-        result = load_into(uow, records, clock, policy, offset=offset)
+        result = _load_into(uow, records, clock, policy, offset=offset)
         uow.commit()
     return result
 
@@ -207,6 +182,7 @@ class CloseBusiness:
     licence: str | None = None
 
 
+@use_case("registry.record")
 def close_business(
     cmd: CloseBusiness,
     records: Sequence[WeaponRecord],
@@ -243,7 +219,7 @@ def close_business(
         else:
             business_id = int(found["id"])  # type: ignore[call-overload]
             uow.businesses.update(business_id, values, "registry:business:close", cmd.why)
-        result = load_into(uow, records, clock, policy, business_id=business_id)
+        result = _load_into(uow, records, clock, policy, business_id=business_id)
         if result.rejected:
             raise RuleViolation(
                 N_(

@@ -1,35 +1,39 @@
-"""Registry use cases for one weapon: add it, record what happens to it, correct, mark.
+"""Registry use cases: add a weapon, record what happens to it, correct, mark; find and show weapons.
 
-Each takes a command, a unit of work and a clock; each is one transaction that appends
-to the hash chain and rewrites the weapon's projection, or changes nothing at all.
+Each takes a command, a unit of work and a clock; each act is one transaction that appends
+to the hash chain and rewrites the weapon's projection, or changes nothing at all. Reads
+mask holders' names from roles that may not see them, and a read that shows them, or a
+search of the registry, is written to the access log in the same transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
 
 from armtrace.domain.actors import Clock
+from armtrace.domain.approvals import Act, changes_holder
 from armtrace.domain.errors import N_, Conflict, NotFound, ProblemList, RuleViolation
 from armtrace.domain.lifecycle import EventFacts, EventType, WeaponState, fold, replay
 from armtrace.domain.markings import Location, Mark, MarkingGap, MarkKind, check_marks, manufacture_mark_from
+from armtrace.domain.records import AddWeapon, EventInput
 from armtrace.domain.retention import RetentionPolicy, retain_until
-from armtrace.services.intake import EventInput, country, describe, event_facts
+from armtrace.queries.registry import (
+    Page,
+    Summary,
+    WeaponDetail,
+    WeaponFilter,
+    list_weapons,
+    registry_summary,
+    weapon_detail,
+)
+from armtrace.services.door import Gate, Handled, use_case
+from armtrace.services.intake import country, describe, event_facts
 from armtrace.store.chain import Pending
 from armtrace.store.registry import NewWeapon
 from armtrace.store.uow import UnitOfWork
 
 DEFAULT_POLICY = RetentionPolicy()
-
-
-@dataclass(frozen=True)
-class AddWeapon:
-    """Record a weapon: its description and the first event that brings it into the registry."""
-
-    description: Mapping[str, object]
-    first_event: EventInput
-    allow_unlisted_manufacturer: bool = False
-    accept_similar_manufacturer: bool = False  # bulk imports: a clear misspelling is read, and reported
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,7 @@ def first_event(cmd: AddWeapon, problems: ProblemList, clock: Clock) -> tuple[Ev
     return facts, described.notes
 
 
+@use_case("registry.record")
 def add_weapon(cmd: AddWeapon, uow: UnitOfWork, clock: Clock, policy: RetentionPolicy = DEFAULT_POLICY) -> Recorded:
     """Record a new weapon; refuses a duplicate identity, naming the existing record."""
     problems = ProblemList()
@@ -121,7 +126,7 @@ def add_weapon(cmd: AddWeapon, uow: UnitOfWork, clock: Clock, policy: RetentionP
     return Recorded(weapon_id, seq, state, marking_gaps(state), notes)
 
 
-def load_history(uow: UnitOfWork, weapon_id: int) -> list[tuple[int, EventFacts]]:
+def _load_history(uow: UnitOfWork, weapon_id: int) -> list[tuple[int, EventFacts]]:
     events = uow.events.of_weapon(weapon_id)
     if not events:
         raise NotFound(
@@ -153,6 +158,7 @@ def _append(
     return Recorded(weapon_id, seq, state, marking_gaps(state))
 
 
+@use_case("registry.record")
 def record_event(cmd: RecordEvent, uow: UnitOfWork, clock: Clock, policy: RetentionPolicy = DEFAULT_POLICY) -> Recorded:
     """Append one lifecycle event to a weapon's record (manufacture, transfer, loss ...)."""
     problems = ProblemList()
@@ -166,27 +172,54 @@ def record_event(cmd: RecordEvent, uow: UnitOfWork, clock: Clock, policy: Retent
     assert facts is not None
     with uow:
         uow.events.lock_head()
-        history = load_history(uow, cmd.weapon_id)
+        history = _load_history(uow, cmd.weapon_id)
         return _append(uow, clock, policy, cmd.weapon_id, history, facts, f"registry:weapon:{facts.type.value}")
 
 
-def correct_event(
-    cmd: CorrectEvent, uow: UnitOfWork, clock: Clock, policy: RetentionPolicy = DEFAULT_POLICY
-) -> Recorded:
-    """Correct an earlier event by a new one that names it; the original stays as it was."""
-    with uow:
-        uow.events.lock_head()
-        history = load_history(uow, cmd.weapon_id)
-        facts = _correction(cmd, history, clock)
-        return _append(uow, clock, policy, cmd.weapon_id, history, facts, "registry:weapon:correct", cmd.why)
-
-
-def check_correction(cmd: CorrectEvent, uow: UnitOfWork, clock: Clock) -> None:
+def _check_correction(cmd: CorrectEvent, uow: UnitOfWork, clock: Clock) -> None:
     """Refuse now a correction that would be refused when made: one that waits for approval must be sound."""
     with uow:
-        history = load_history(uow, cmd.weapon_id)
+        history = _load_history(uow, cmd.weapon_id)
         facts = _correction(cmd, history, clock)
         replay([*history, (history[-1][0] + 1, facts)])  # the weapon's life, corrected, must still hold together
+
+
+def _corrects_holder(cmd: CorrectEvent, uow: UnitOfWork) -> bool:
+    """Whether a correction changes who holds the weapon: that waits for a second person."""
+    voided_holder = None
+    if cmd.void:
+        with uow:
+            target = dict(_load_history(uow, cmd.weapon_id)).get(cmd.corrects)
+        voided_holder = target.holder if target is not None else None
+    return changes_holder(cmd.changes, cmd.void, voided_holder)
+
+
+CORRECT_HOLDER = Gate(
+    Act.CORRECT_HOLDER,
+    needs=_corrects_holder,
+    prepare=_check_correction,
+    payload=asdict,
+    summary=lambda c: f"correct event #{c.corrects} of weapon #{c.weapon_id}: {c.changes} — {c.why}",
+    subject=lambda c: f"weapon:{c.weapon_id}",
+)
+
+
+@use_case("registry.record", gate=CORRECT_HOLDER)
+def correct_event(
+    cmd: CorrectEvent,
+    uow: UnitOfWork,
+    clock: Clock,
+    policy: RetentionPolicy = DEFAULT_POLICY,
+    approval: int | None = None,
+) -> Handled:
+    """Correct an earlier event by a new one that names it; the original stays as it was. A correction
+    that changes who holds the weapon waits for a second person (the two-person rule)."""
+    with uow:
+        uow.events.lock_head()
+        history = _load_history(uow, cmd.weapon_id)
+        facts = _correction(cmd, history, clock)
+        recorded = _append(uow, clock, policy, cmd.weapon_id, history, facts, "registry:weapon:correct", cmd.why)
+    return Handled(True, result=recorded)
 
 
 def _correction(cmd: CorrectEvent, history: list[tuple[int, EventFacts]], clock: Clock) -> EventFacts:
@@ -235,6 +268,7 @@ def _correction(cmd: CorrectEvent, history: list[tuple[int, EventFacts]], clock:
     return facts
 
 
+@use_case("registry.record")
 def assign_mark(cmd: AssignMark, uow: UnitOfWork, clock: Clock, policy: RetentionPolicy = DEFAULT_POLICY) -> Recorded:
     """Give a weapon a unique State mark: '<country> <year> A<id>' unless a text is given."""
     problems = ProblemList()
@@ -253,5 +287,39 @@ def assign_mark(cmd: AssignMark, uow: UnitOfWork, clock: Clock, policy: Retentio
     facts.problems().raise_if_any(N_("no mark was assigned"))
     with uow:
         uow.events.lock_head()
-        history = load_history(uow, cmd.weapon_id)
+        history = _load_history(uow, cmd.weapon_id)
         return _append(uow, clock, policy, cmd.weapon_id, history, facts, "registry:weapon:assign_mark", cmd.why)
+
+
+@use_case("registry.read", access="registry:weapons:search")
+def find_weapons(f: WeaponFilter, uow: UnitOfWork, page: int = 1, per_page: int = 50) -> Page:
+    """Weapons that match a filter; holders' names only for roles that may read them. A search, or a
+    list that shows holders, goes to the access log."""
+    holders = uow.principal.may("registry.read_holders")
+    with uow:
+        found = list_weapons(uow.conn, f, page, per_page, holders=holders)
+        searched = {k: v for k, v in asdict(f).items() if v is not None}
+        if searched or holders:
+            uow.accessed(None, {**searched, "page": page}, ":holders" if holders else "")
+            uow.commit()
+    return found
+
+
+@use_case("registry.read", access="registry:holders:read")
+def show_weapon(weapon_id: int, uow: UnitOfWork, holders: bool = True) -> WeaponDetail:
+    """A weapon's identity, marks, ITI marking check and timeline; holders' names, when asked for, only
+    to roles that may read them, and that read goes to the access log."""
+    holders = holders and uow.principal.may("registry.read_holders")
+    with uow:
+        detail = weapon_detail(uow.conn, weapon_id, holders=holders)
+        if holders:
+            uow.accessed(f"weapon:{weapon_id}")
+            uow.commit()
+    return detail
+
+
+@use_case("registry.read")
+def summary(uow: UnitOfWork, top: int = 10) -> Summary:
+    """The registry in figures: weapons by status and category, flagged records (no holder named)."""
+    with uow:
+        return registry_summary(uow.conn, top)

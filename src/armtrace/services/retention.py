@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from armtrace.domain.actors import Clock
+from armtrace.domain.approvals import Act
 from armtrace.domain.errors import N_, NotFound, RuleViolation
 from armtrace.domain.lifecycle import replay, to_payload, utc_text
 from armtrace.domain.retention import check_purge
-from armtrace.services.registry import load_history
-from armtrace.store import tables as t
+from armtrace.services.door import Gate, Handled, use_case
+from armtrace.services.registry import _load_history
 from armtrace.store.uow import Change, UnitOfWork
 
 
@@ -34,6 +33,9 @@ class PurgeRecords:
     why: str
     archive_dir: Path
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weapon_ids", tuple(dict.fromkeys(self.weapon_ids)))  # each weapon once
+
 
 @dataclass(frozen=True)
 class Purged:
@@ -43,21 +45,14 @@ class Purged:
     events: int
 
 
-def eligible(uow: UnitOfWork, today: date, limit: int = 10_000) -> list[int]:
+@use_case("registry.purge")
+def due(uow: UnitOfWork, clock: Clock, limit: int = 10_000) -> list[int]:
     """Weapons past their retention date that have left the territory (destroyed or exported)."""
-    c = t.weapons.c
     with uow:
-        return list(
-            uow.conn.execute(
-                sa.select(c.id)
-                .where(c.retain_until <= today, c.status.in_(("destroyed", "exported")))
-                .order_by(c.id)
-                .limit(limit)
-            ).scalars()
-        )
+        return uow.retention.due(clock.now().date(), limit)
 
 
-def check_purgeable(cmd: PurgeRecords, uow: UnitOfWork, clock: Clock) -> None:
+def _check_purgeable(cmd: PurgeRecords, uow: UnitOfWork, clock: Clock) -> None:
     """Refuse now a purge that would be refused when carried out: one that waits for approval must be due."""
     _check_reason(cmd)
     with uow:
@@ -65,8 +60,26 @@ def check_purgeable(cmd: PurgeRecords, uow: UnitOfWork, clock: Clock) -> None:
             _purgeable(uow, wid, clock.now().date())
 
 
-def purge(cmd: PurgeRecords, uow: UnitOfWork, clock: Clock) -> Purged:
-    """Archive first, then remove: nothing is dropped silently, nothing before its date."""
+def _summary(cmd: PurgeRecords) -> str:
+    ids = cmd.weapon_ids
+    named = ", ".join(f"#{i}" for i in ids[:20]) + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")
+    return f"archive to {cmd.archive_dir}, then remove, the records of {len(ids)} weapon(s) ({named}): {cmd.why}"
+
+
+PURGE = Gate(
+    Act.PURGE,
+    needs=lambda cmd, uow: True,  # destroying records always needs two people
+    prepare=_check_purgeable,
+    payload=lambda c: {"weapon_ids": list(c.weapon_ids), "why": c.why, "archive_dir": str(c.archive_dir)},
+    summary=_summary,
+    subject=lambda c: f"{len(c.weapon_ids)} weapons",
+)
+
+
+@use_case("registry.purge", gate=PURGE)
+def purge(cmd: PurgeRecords, uow: UnitOfWork, clock: Clock, approval: int | None = None) -> Handled:
+    """Archive first, then remove: nothing is dropped silently, nothing before its date, and never by
+    one person (the two-person rule); the result is the archive written."""
     _check_reason(cmd)
     now = clock.now()
     with uow:
@@ -74,12 +87,9 @@ def purge(cmd: PurgeRecords, uow: UnitOfWork, clock: Clock) -> Purged:
         bundle = []
         for wid in cmd.weapon_ids:
             row = _purgeable(uow, wid, now.date())
-            stored = uow.events.of_weapon(wid)
-            marks = [dict(r._mapping) for r in uow.conn.execute(sa.select(t.marks).where(t.marks.c.weapon_id == wid))]
-            bundle.append((wid, row, marks, stored))
+            bundle.append((wid, row, uow.retention.marks_of(wid), uow.events.of_weapon(wid)))
         path, digest = _write_archive(cmd.archive_dir, now, bundle)
-        archive_id = uow.conn.execute(
-            t.archives.insert().returning(t.archives.c.id),
+        archive_id = uow.retention.add_archive(
             {
                 "created_at": now,
                 "created_by": uow.actor.id,
@@ -87,14 +97,14 @@ def purge(cmd: PurgeRecords, uow: UnitOfWork, clock: Clock) -> Purged:
                 "sha256": digest,
                 "weapons": len(bundle),
                 "events": sum(len(b[3]) for b in bundle),
-            },
-        ).scalar_one()
+            }
+        )
         tombstones = [
             {"seq": e.seq, "weapon_id": e.weapon_id, "prev_hash": e.prev_hash, "hash": e.hash, "archive_id": archive_id}
             for b in bundle
             for e in b[3]
         ]
-        uow.conn.execute(t.archived_events.insert(), tombstones)
+        uow.retention.keep_tombstones(tombstones)
         for wid, row, _, _ in bundle:
             uow.weapons.delete(wid)
             uow.note(
@@ -108,7 +118,7 @@ def purge(cmd: PurgeRecords, uow: UnitOfWork, clock: Clock) -> Purged:
                 )
             )
         uow.commit()
-    return Purged(path, digest, len(bundle), len(tombstones))
+    return Handled(True, result=Purged(path, digest, len(bundle), len(tombstones)))
 
 
 def _check_reason(cmd: PurgeRecords) -> None:
@@ -123,7 +133,7 @@ def _purgeable(uow: UnitOfWork, weapon_id: int, today: date) -> dict[str, object
     row = uow.weapons.row(weapon_id)
     if row is None:
         raise NotFound(N_("there is no weapon #%(weapon)s", weapon=weapon_id))
-    check_purge(replay(load_history(uow, weapon_id)), row["retain_until"], today)  # type: ignore[arg-type]
+    check_purge(replay(_load_history(uow, weapon_id)), row["retain_until"], today)  # type: ignore[arg-type]
     return row
 
 

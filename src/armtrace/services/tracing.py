@@ -1,4 +1,5 @@
-"""Tracing use cases: a node and its peers; requests drafted, sent, received, acknowledged, answered.
+"""Tracing use cases: requests drafted, sent, received, acknowledged, answered, followed; and the reads
+of them (the case, the lists, the statistics).
 
 Each act is one transaction that changes the request, records the timed act, and puts
 the message for the other node in the outbox, together (DESIGN.md, "Nodes and
@@ -16,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from armtrace.domain.actors import Clock
-from armtrace.domain.errors import N_, Conflict, NotFound, ProblemList, RuleViolation
+from armtrace.domain.approvals import Act, discloses
+from armtrace.domain.errors import N_, NotFound, ProblemList, RuleViolation
 from armtrace.domain.lifecycle import parse_utc, utc_text
 from armtrace.domain.tracing import (
     Answer,
@@ -35,93 +37,17 @@ from armtrace.domain.tracing import (
     state_to_ask,
     transition,
 )
-from armtrace.exchange.envelope import Envelope, check, create_key, load_key, new_envelope, public_key, public_text
+from armtrace.exchange.envelope import Envelope, check, load_key, new_envelope
+from armtrace.queries import disclosure
+from armtrace.queries import tracing as q
+from armtrace.queries.approvals import ApprovalRow, approvals
 from armtrace.reference.manufacturers import manufacturers
+from armtrace.services.door import Gate, Handled, use_case
 from armtrace.services.intake import country
 from armtrace.store.uow import UnitOfWork
 
 DEFAULT_DEADLINES = Deadlines()
 REMIND_EVERY = timedelta(days=7)
-
-
-@dataclass(frozen=True)
-class InitNode:
-    node_id: str
-    country: str
-    key_path: Path
-    contact_name: str
-    contact_email: str | None = None
-    contact_phone: str | None = None
-
-
-def init_node(cmd: InitNode, uow: UnitOfWork, clock: Clock) -> str:
-    """Give this node its identity: an Ed25519 key outside the database, and its point of contact (ITI para 25)."""
-    problems = ProblemList()
-    code = country(problems, "country", cmd.country)
-    if not cmd.contact_name.strip():
-        problems.add(
-            "contact_name",
-            "the national point of contact is required",
-            rule="ITI para 25",
-            hint=N_("name the person or office other States reach about tracing"),
-        )
-    problems.raise_if_any(N_("the node was not created"))
-    with uow:
-        if uow.nodes.this() is not None:
-            raise Conflict("this store already has a node identity", hint=N_("see it with 'armtrace node show'"))
-        key = create_key(cmd.key_path)
-        uow.nodes.create(
-            {
-                "node_id": cmd.node_id,
-                "country": code,
-                "key_path": str(cmd.key_path.resolve()),
-                "public_key": public_text(key),
-                "contact_name": cmd.contact_name.strip(),
-                "contact_email": cmd.contact_email,
-                "contact_phone": cmd.contact_phone,
-                "created_at": clock.now(),
-            }
-        )
-        uow.commit()
-        return public_text(key)
-
-
-@dataclass(frozen=True)
-class AddPeer:
-    node_id: str
-    role: str  # state or hub
-    address: str
-    public_key: str
-    country: str | None = None
-
-
-def add_peer(cmd: AddPeer, uow: UnitOfWork, clock: Clock) -> None:
-    """Trust another node: its address, and the only key its messages may be signed with."""
-    problems = ProblemList()
-    if cmd.role not in ("state", "hub"):
-        problems.add("role", "is not state or hub", cmd.role)
-    if not cmd.address.startswith(("http://", "https://")):
-        problems.add("address", "is not an http(s) address", cmd.address, hint=N_("e.g. https://trace.example.gov"))
-    try:
-        public_key(cmd.public_key)
-    except (ValueError, RuleViolation):
-        problems.add("public_key", "is not an Ed25519 public key (32 bytes, base64)", cmd.public_key)
-    code = country(problems, "country", cmd.country) if cmd.country else None
-    if cmd.role == "state" and not code:
-        problems.add("country", "a State's node needs its country")
-    problems.raise_if_any(N_("the peer %(node)r was not added", node=cmd.node_id))
-    with uow:
-        uow.nodes.add_peer(
-            {
-                "node_id": cmd.node_id,
-                "country": code,
-                "role": cmd.role,
-                "address": cmd.address.rstrip("/"),
-                "public_key": cmd.public_key,
-                "added_at": clock.now(),
-            }
-        )
-        uow.commit()
 
 
 @dataclass(frozen=True)
@@ -181,6 +107,7 @@ def content_json(c: RequestContent) -> dict[str, Any]:
     return data
 
 
+@use_case("tracing.act")
 def draft_request(cmd: DraftRequest, uow: UnitOfWork, clock: Clock) -> str:
     """A request checked against the ITI's content rules, addressed to the State the marks point to."""
     content = _content(cmd)
@@ -213,6 +140,7 @@ def draft_request(cmd: DraftRequest, uow: UnitOfWork, clock: Clock) -> str:
         return reference
 
 
+@use_case("tracing.act")
 def send_request(request_id: str, uow: UnitOfWork, clock: Clock, deadlines: Deadlines = DEFAULT_DEADLINES) -> None:
     """Send a drafted request: its deadlines start, and the message waits in the outbox for delivery."""
     now = clock.now()
@@ -238,6 +166,7 @@ def send_request(request_id: str, uow: UnitOfWork, clock: Clock, deadlines: Dead
         uow.commit()
 
 
+@use_case("tracing.act")
 def acknowledge(request_id: str, uow: UnitOfWork, clock: Clock) -> None:
     """The requested State's officer acknowledges the request (beyond the automatic receipt)."""
     now = clock.now()
@@ -281,7 +210,7 @@ def _checked_answer(cmd: AnswerRequest) -> Answer:
     return a
 
 
-def check_answerable(cmd: AnswerRequest, uow: UnitOfWork) -> None:
+def _check_answerable(cmd: AnswerRequest, uow: UnitOfWork, clock: Clock) -> None:
     """Refuse an answer that could not be sent (bad content, unknown request, wrong state), changing nothing."""
     a = _checked_answer(cmd)
     with uow:
@@ -289,9 +218,29 @@ def check_answerable(cmd: AnswerRequest, uow: UnitOfWork) -> None:
         transition(Status(r["status"]), "answer", a.outcome)
 
 
-def answer(cmd: AnswerRequest, uow: UnitOfWork, clock: Clock) -> None:
+def _discloses(cmd: AnswerRequest, uow: UnitOfWork) -> bool:
+    """Whether the answer sends registry data abroad (facts, or where the weapon went): that needs two people.
+    An answer with an unknown outcome is not held: answering refuses it at once."""
+    if cmd.outcome not in set(Outcome):
+        return False
+    return discloses(Answer(Outcome(cmd.outcome), None, None, tuple(cmd.facts), cmd.next_country))
+
+
+DISCLOSE = Gate(
+    Act.DISCLOSE,
+    needs=_discloses,
+    prepare=_check_answerable,
+    payload=lambda c: {**asdict(c), "facts": list(c.facts)},
+    summary=lambda c: f"answer request {c.request_id} as {c.outcome}, disclosing:\n" + "\n".join(c.facts),
+    subject=lambda c: c.request_id,
+)
+
+
+@use_case("tracing.act", gate=DISCLOSE)
+def answer(cmd: AnswerRequest, uow: UnitOfWork, clock: Clock, approval: int | None = None) -> Handled:
     """Answer a request: what the registry shows, or the ITI reason for a delay or refusal, or the coded
-    reason the trace failed."""
+    reason the trace failed. An answer that sends registry data abroad is sent only under a second
+    officer's approval (the two-person rule)."""
     a = _checked_answer(cmd)
     now = clock.now()
     with uow:
@@ -321,8 +270,10 @@ def answer(cmd: AnswerRequest, uow: UnitOfWork, clock: Clock) -> None:
             now,
         )
         uow.commit()
+    return Handled(True)
 
 
+@use_case("tracing.remind")
 def send_reminders(uow: UnitOfWork, clock: Clock, every: timedelta = REMIND_EVERY) -> list[str]:
     """Remind each counterpart of the requests it owes past their deadlines, at most once per `every`."""
     now = clock.now()
@@ -345,6 +296,7 @@ def send_reminders(uow: UnitOfWork, clock: Clock, every: timedelta = REMIND_EVER
     return sent
 
 
+@use_case("tracing.act")
 def follow(request_id: str, uow: UnitOfWork, clock: Clock) -> str:
     """Follow the chain: a new request, linked to this one, to the State the answer says the weapon went to."""
     with uow:
@@ -381,6 +333,7 @@ def follow(request_id: str, uow: UnitOfWork, clock: Clock) -> str:
     return draft_request(cmd, uow, clock)
 
 
+@use_case("exchange.receive")
 def receive(data: object, uow: UnitOfWork, clock: Clock) -> str:
     """Check a message from a peer and apply it once; returns what was done with it."""
     envelope = Envelope.from_json(data)
@@ -517,8 +470,58 @@ def _time(text: object) -> Any:
     return parse_utc(str(text)) if text else None
 
 
-def node_identity(uow: UnitOfWork) -> dict[str, Any]:
-    """What peers need to trust this node: its id, country, public key and point of contact."""
+# The reads: the lists and the case name no holder; the draft of an answer shows the registry's record.
+
+
+@use_case("tracing.read")
+def list_requests(
+    uow: UnitOfWork, clock: Clock, only_overdue: bool = False, limit: int = 200, offset: int = 0
+) -> list[q.RequestRow]:
+    """Requests sent and received, newest first, each flagged with what is overdue."""
     with uow:
-        me = _me(uow)
-    return {k: me[k] for k in ("node_id", "country", "public_key", "contact_name", "contact_email", "contact_phone")}
+        return q.list_requests(uow.conn, clock.now(), only_overdue, limit, offset)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A request as its officer reads it: the request with its chain and acts, and what waits for approval."""
+
+    request: dict[str, Any]
+    waiting: list[ApprovalRow]
+
+
+@use_case("tracing.read")
+def show_request(request_id: str, uow: UnitOfWork, clock: Clock) -> Case:
+    with uow:
+        return Case(q.request_detail(uow.conn, request_id, clock.now()), approvals(uow.conn, subject=request_id))
+
+
+@use_case("tracing.act", access="tracing:answer:draft")
+def draft_answer(request_id: str, uow: UnitOfWork, weapon_id: int | None = None) -> disclosure.Disclosure:
+    """The answer drafted from the registry, exactly as it would be disclosed (holders included): the
+    officer's reading of the record goes to the access log."""
+    with uow:
+        draft = disclosure.draft_answer(uow.conn, request_id, weapon_id)
+        uow.accessed(request_id, {"weapon_id": weapon_id} if weapon_id is not None else None)
+        uow.commit()
+    return draft
+
+
+def answerable(case: Case) -> bool:
+    """Whether a received request still waits for its answer, and no answer waits for approval."""
+    r = case.request
+    return r["direction"] == "incoming" and r["status"] in (Status.SENT, Status.ACKNOWLEDGED) and not case.waiting
+
+
+@use_case("tracing.statistics")
+def statistics(uow: UnitOfWork) -> q.Statistics:
+    """Tracing statistics per counterpart: days to acknowledge and answer, outcomes, reasons of failure."""
+    with uow:
+        return q.statistics_of(uow.conn)
+
+
+@use_case("tracing.read")
+def counts(uow: UnitOfWork) -> q.Exchanged:
+    """How many requests this node holds, and the messages it delivered, has waiting and received."""
+    with uow:
+        return q.Exchanged(q.count_requests(uow.conn), *q.exchanged(uow.conn))

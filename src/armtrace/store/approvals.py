@@ -41,6 +41,19 @@ class Approvals:
             )
         )
 
+    def carried_out(self, approval_id: int, at: datetime) -> bool:
+        """Mark an approved act carried out, once: False if it is not approved or was carried out already."""
+        c = t.approvals.c
+        done = self.conn.execute(
+            t.approvals.update()
+            .where(c.id == approval_id, c.status == "approved", c.carried_out_at.is_(None))
+            .values(carried_out_at=at)
+        )
+        if done.rowcount != 1:
+            return False
+        self.uow.note(Change("approvals:carried_out", "approval", str(approval_id), None, {"at": at.isoformat()}))
+        return True
+
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}

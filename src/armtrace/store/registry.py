@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from armtrace.domain.identify import fold_key
+from armtrace.domain.identify import fold, fold_key
 from armtrace.domain.lifecycle import WeaponState
 from armtrace.domain.markings import Mark
 from armtrace.domain.registry import WeaponDescription, model_key, name_key, serial_key
@@ -159,6 +159,22 @@ class Weapons:
         self.uow.note(
             Change(action, "weapon", str(weapon_id), _loggable(before), _loggable({**before, **after}), reason)
         )
+
+    def existing_identities(self, keys: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], int]:
+        """Which of these identities (maker, model, serial keys) the registry holds already, looked up by
+        the folded serial's index."""
+        c = t.weapons.c
+        wanted = set(keys)
+        folds = sorted({fold(k[2]) for k in keys})
+        found: dict[tuple[str, str, str], int] = {}
+        for start in range(0, len(folds), 500):
+            rows = self.conn.execute(
+                sa.select(c.manufacturer_key, c.model_key, c.serial_key, c.id).where(
+                    c.serial_fold.in_(folds[start : start + 500])
+                )
+            )
+            found.update({key: r[3] for r in rows if (key := (r[0], r[1], r[2])) in wanted})
+        return found
 
     def delete(self, weapon_id: int) -> None:
         self.conn.execute(t.marks.delete().where(t.marks.c.weapon_id == weapon_id))

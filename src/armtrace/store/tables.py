@@ -338,4 +338,5 @@ approvals = sa.Table(
     sa.Column("decided_by", sa.String(120)),
     sa.Column("decided_at", UTCDateTime),
     sa.Column("note", sa.Text),  # the rejection's reason, or why carrying it out failed
+    sa.Column("carried_out_at", UTCDateTime),  # set in the act's own transaction: an approval serves once
 )

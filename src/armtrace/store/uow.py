@@ -3,6 +3,13 @@
 Repositories note every change they make; the unit of work writes those notes to the
 change log in the same transaction, so no service writes history by hand and no change
 is committed without its record (STYLE.md, "History is written by the machinery").
+
+A unit of work acts for one principal (services/door.py checks what it may do), and may
+carry the approval under which a two-person act is carried out: committing marks that
+approval carried out in the same transaction, or refuses if someone used it already.
+
+Given an open connection instead of an engine (a test's outer transaction), it works in a
+savepoint of that connection and leaves the connection open.
 """
 
 from __future__ import annotations
@@ -14,7 +21,9 @@ from types import TracebackType
 
 import sqlalchemy as sa
 
+from armtrace.domain.accounts import Principal
 from armtrace.domain.actors import Actor, Clock
+from armtrace.domain.errors import N_, Conflict
 from armtrace.store import tables as t
 
 
@@ -29,22 +38,43 @@ class Change:
 
 
 class UnitOfWork:
-    def __init__(self, engine: sa.Engine, actor: Actor, clock: Clock, run_id: str | None = None) -> None:
-        self.engine = engine
-        self.actor = actor
+    def __init__(
+        self, bind: sa.Engine | sa.Connection, principal: Principal, clock: Clock, run_id: str | None = None
+    ) -> None:
+        self.bind = bind
+        self.principal = principal
         self.clock = clock
         self.run_id = run_id or str(uuid.uuid4())
+        self.carrying: int | None = None  # the approval under which this work is done, if any
+        self.access_action: str | None = None  # what the door writes to the access log for this use case
         self._conn: sa.Connection | None = None
+        self._write = True
+
+    def reading(self) -> UnitOfWork:
+        """`with uow.reading():` a read-only transaction, which never waits for the write lock."""
+        self._write = False
+        return self
+
+    @property
+    def actor(self) -> Actor:
+        return self.principal.actor
 
     def __enter__(self) -> UnitOfWork:
         from armtrace.store.accounts import Accounts
         from armtrace.store.approvals import Approvals
         from armtrace.store.chain import EventLog
+        from armtrace.store.importing import ImportFiles
+        from armtrace.store.integrity import Integrity
         from armtrace.store.registry import Businesses, Weapons
+        from armtrace.store.retention import Retention
         from armtrace.store.tracing import Inbox, Nodes, Outbox, Requests
 
-        self._conn = self.engine.connect().execution_options(armtrace_write=True)
-        self._tx = self._conn.begin()
+        if isinstance(self.bind, sa.Connection):
+            self._conn = self.bind
+            self._tx: sa.Transaction = self.bind.begin_nested()
+        else:
+            self._conn = self.bind.connect().execution_options(armtrace_write=self._write)
+            self._tx = self._conn.begin()
         self._changes: list[Change] = []
         self.events = EventLog(self._conn)
         self.weapons = Weapons(self._conn, self)
@@ -55,6 +85,9 @@ class UnitOfWork:
         self.inbox = Inbox(self._conn)
         self.accounts = Accounts(self._conn, self)
         self.approvals = Approvals(self._conn, self)
+        self.retention = Retention(self._conn, self)
+        self.imports = ImportFiles(self._conn, self)
+        self.integrity = Integrity(self._conn)
         return self
 
     @property
@@ -65,7 +98,20 @@ class UnitOfWork:
     def note(self, change: Change) -> None:
         self._changes.append(change)
 
+    def accessed(self, obj: str | None = None, query: dict[str, object] | None = None, suffix: str = "") -> None:
+        """Write this use case's line to the access log (the action is the one its door declares)."""
+        assert self.access_action, "only a use case that declares an access-log action writes one"
+        self.accounts.log_access(self.clock.now(), self.access_action + suffix, obj, query)
+
     def commit(self) -> None:
+        if self.carrying is not None:
+            if not self.approvals.carried_out(self.carrying, self.clock.now()):
+                raise Conflict(
+                    N_("approval #%(approval)s was carried out already, or is not approved", approval=self.carrying),
+                    rule="armtrace two-person rule",
+                    hint=N_("see it with 'armtrace approval list --all'"),
+                )
+            self.carrying = None
         if self._changes:
             at = self.clock.now()
             self.conn.execute(
@@ -95,8 +141,10 @@ class UnitOfWork:
     ) -> None:
         if self._tx.is_active:
             self._tx.rollback()
-        self.conn.close()
+        if not isinstance(self.bind, sa.Connection):
+            self.conn.close()
         self._conn = None
+        self._write = True
 
 
 def _json(value: dict[str, object] | None) -> str | None:
