@@ -63,11 +63,12 @@ class UnitOfWork:
         from armtrace.store.accounts import Accounts
         from armtrace.store.approvals import Approvals
         from armtrace.store.chain import EventLog
+        from armtrace.store.exchange import Inbox, Nodes, Outbox
         from armtrace.store.importing import ImportFiles
         from armtrace.store.integrity import Integrity
         from armtrace.store.registry import Businesses, Weapons
         from armtrace.store.retention import Retention
-        from armtrace.store.tracing import Inbox, Nodes, Outbox, Requests
+        from armtrace.store.tracing import Requests
 
         if isinstance(self.bind, sa.Connection):
             self._conn = self.bind
