@@ -65,7 +65,8 @@ def asked(engine, clock, tmp_path: Path):  # type: ignore[no-untyped-def]
     """BEL (the store under test) holds an FAL; KEN's request about it waits at BEL to be answered."""
     ken_engine = make_engine(f"sqlite:///{tmp_path}/ken.db")
     upgrade(ken_engine)
-    bel = lambda who=officer("bel-admin", "BEL administrator"): UnitOfWork(engine, who, clock)  # noqa: E731
+    admin = officer("bel-admin", "BEL administrator")
+    bel = lambda who=admin: UnitOfWork(engine, who, clock)  # noqa: E731
     ken = lambda: UnitOfWork(ken_engine, officer("ken-officer", "KEN officer"), clock)  # noqa: E731
     bel_key = exchange.init_node(exchange.InitNode("BEL-FPS", "BEL", tmp_path / "bel.pem", "BEL FPS"), bel(), clock)
     ken_key = exchange.init_node(exchange.InitNode("KEN-NFP", "KEN", tmp_path / "ken.pem", "KEN NFP"), ken(), clock)

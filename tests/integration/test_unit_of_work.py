@@ -14,9 +14,7 @@ from tests import factories as f
 from tests.conftest import CLERK
 
 
-def test_units_of_work_on_an_outer_connection_commit_into_savepoints_the_outer_rollback_undoes(
-    engine, clock
-) -> None:
+def test_units_of_work_on_an_outer_connection_commit_into_savepoints_the_outer_rollback_undoes(engine, clock) -> None:
     with engine.connect() as outer:
         tx = outer.begin()
         add_weapon(f.add_weapon("SAV1"), UnitOfWork(outer, CLERK, clock), clock)

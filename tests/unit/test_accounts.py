@@ -27,7 +27,7 @@ def test_the_first_account_is_an_administrator_and_after_it_only_an_administrato
     with pytest.raises(NotSignedIn):  # the console, not signed in
         accounts.add_user(clerk, store, CLOCK)
     auditor = Principal(Actor("ana", "Ana"), frozenset({Role.AUDITOR}))
-    with pytest.raises(NotPermitted, match="accounts.manage"):
+    with pytest.raises(NotPermitted, match=r"accounts\.manage"):
         accounts.add_user(clerk, store.acting_as(auditor), CLOCK)
     admin = accounts.sign_in("root", PASSWORD, store.acting_as(NOBODY), CLOCK)
     accounts.add_user(clerk, store.acting_as(admin), CLOCK)

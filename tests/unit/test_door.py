@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 import armtrace.services
-from armtrace.domain.accounts import NOBODY, PEER_NODE, PERMISSIONS, PEOPLE, SCHEDULER, Principal, operator
+from armtrace.domain.accounts import NOBODY, PEER_NODE, PEOPLE, PERMISSIONS, SCHEDULER, Principal, operator
 from armtrace.domain.actors import Actor, FixedClock
 from armtrace.domain.errors import NotPermitted, NotSignedIn
 from armtrace.domain.records import EventInput
