@@ -1,9 +1,17 @@
-"""The one settings object, read from ARMTRACE_* variables and built once at start."""
+"""The one settings object, read from ARMTRACE_* variables and built once at start.
+
+`load_settings` is how entry points build it: a bad value is refused as a RuleViolation of the one
+error tree (what, which rule, what to do), never as a validation traceback.
+"""
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator, model_validator
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from armtrace.domain.errors import N_, ProblemList
 
 DEFAULT_DATABASE_URL = "sqlite:///armtrace.db"
 DEVELOPMENT_SECRET = "development-only: set ARMTRACE_SECRET_KEY in production"
@@ -41,3 +49,21 @@ class Settings(BaseSettings):
         if url.startswith("postgresql://") or url.startswith("postgres://"):
             return "postgresql+psycopg://" + url.split("://", 1)[1]
         return url
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """The settings from the environment and `overrides`, or every problem with them at once."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = ProblemList()
+        for error in exc.errors():
+            name = "_".join(str(part) for part in error["loc"]) or "settings"
+            variable = f"ARMTRACE_{name.upper()}" if name != "settings" else "ARMTRACE_*"
+            shown = error.get("input") if name not in ("settings", "secret_key") else None  # never echo a secret
+            problems.add(variable, error["msg"].removeprefix("Value error, "), shown, rule="armtrace settings")
+        problems.raise_if_any(
+            N_("armtrace cannot start: its settings are not valid"),
+            hint=N_("set the variables listed (see the README) and start again"),
+        )
+        raise  # unreachable: there was at least one problem
