@@ -4,27 +4,31 @@ input, holders' names withheld from roles that may not read them, and every sear
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from armtrace.api.app import create_app
-from armtrace.domain.accounts import PERMISSIONS, Role
-from armtrace.domain.actors import Actor
+from armtrace.app import create_app
+from armtrace.domain.accounts import PEOPLE, PERMISSIONS, Role
 from armtrace.domain.tracing import Markings
 from armtrace.runtime import Runtime
 from armtrace.services import accounts
+from armtrace.services import exchange as ex
 from armtrace.services import tracing as tr
 from armtrace.services.registry import add_weapon
 from armtrace.settings import Settings
 from armtrace.store import tables as t
+from armtrace.store.uow import UnitOfWork
+from tests.conftest import CLERK
 from tests.factories import add_weapon as weapon_cmd
 
 PASSWORD = "a long enough passphrase"
+ROLES = sorted(PEOPLE)  # the roles an account may hold: peers, the scheduler and the console hold no token
 
 
 @dataclass
@@ -33,24 +37,25 @@ class Api:
     tokens: dict[Role, str]
     rt: Runtime
     spare_token: int  # one that may be revoked
+    uow: Callable[[], UnitOfWork]  # the node's store, for the tests' own setup
 
     def as_(self, role: Role) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
 
 
 @pytest.fixture
-def api(store_url: str, clock, tmp_path: Path) -> Iterator[Api]:  # type: ignore[no-untyped-def]
-    rt = Runtime(Settings(database_url=store_url), clock=clock, actor=Actor("setup", "Setup"))
+def api(store_url: str, clock, uow, tmp_path: Path) -> Iterator[Api]:  # type: ignore[no-untyped-def]
+    rt = Runtime(Settings(database_url=store_url), clock=clock)
     tokens = {}
-    for role in Role:
-        accounts.add_user(accounts.AddUser(role.value, role.value.title(), PASSWORD, (role.value,)), rt.uow(), clock)
-        tokens[role] = accounts.create_token(accounts.CreateToken(role.value, "tests"), rt.uow(), clock)[1]
-    spare, _ = accounts.create_token(accounts.CreateToken("analyst", "spare"), rt.uow(), clock)
-    add_weapon(weapon_cmd("AK123456"), rt.uow(), clock)
-    tr.init_node(tr.InitNode("KEN-NFP", "KEN", tmp_path / "ken.pem", "Kenya NFP"), rt.uow(), clock)
-    tr.add_peer(tr.AddPeer("RUS-NFP", "state", "http://127.0.0.1:9", "A" * 43 + "=", "RUS"), rt.uow(), clock)
+    for role in ROLES:
+        accounts.add_user(accounts.AddUser(role.value, role.value.title(), PASSWORD, (role.value,)), uow(), clock)
+        tokens[role] = accounts.create_token(accounts.CreateToken(role.value, "tests"), uow(), clock)[1]
+    spare, _ = accounts.create_token(accounts.CreateToken("analyst", "spare"), uow(), clock)
+    add_weapon(weapon_cmd("AK123456"), uow(), clock)
+    ex.init_node(ex.InitNode("KEN-NFP", "KEN", tmp_path / "ken.pem", "Kenya NFP"), uow(), clock)
+    ex.add_peer(ex.AddPeer("RUS-NFP", "state", "http://127.0.0.1:9", "A" * 43 + "=", "RUS"), uow(), clock)
     with TestClient(create_app(rt)) as client:
-        yield Api(client, tokens, rt, spare)
+        yield Api(client, tokens, rt, spare, uow)
     rt.engine.dispose()
 
 
@@ -68,7 +73,8 @@ WEAPON = {
     "description": {"category": "rifle", "manufacturer": "FN Herstal", "model": "FAL", "serial": "99{n}"},
     "first_event": {"type": "imported", "why": "Import permit IP/9", "country": "KEN", "holder": "MoD"},
 }
-# Every /api/v1 route, the permission it needs, and a request that is valid apart from who sends it.
+# Every /api/v1 route, the permission it needs (None: any signed-in caller), and a request that is valid
+# apart from who sends it.
 ENDPOINTS = [
     ("GET", "/api/v1/weapons", "registry.read", None),
     ("GET", "/api/v1/weapons/{weapon_id}", "registry.read", None),
@@ -95,7 +101,7 @@ ENDPOINTS = [
     ("POST", "/api/v1/trace/requests/{request_id}/answer", "tracing.act", {"outcome": "refused"}),
     ("POST", "/api/v1/trace/requests/{request_id}/follow", "tracing.act", None),
     ("GET", "/api/v1/trace/statistics", "tracing.statistics", None),
-    ("GET", "/api/v1/trace/node", "tracing.read", None),
+    ("GET", "/api/v1/trace/node", None, None),
     ("GET", "/api/v1/trace/peers", "tracing.read", None),
     ("POST", "/api/v1/trace/peers", "node.manage", {"node_id": "TZA-NFP", "address": "https://tz.example",
                                                     "public_key": "B" * 43 + "=", "country": "TZA"}),
@@ -145,13 +151,22 @@ def test_the_endpoint_table_covers_every_api_route_and_every_permission(api: Api
         for method in operations
     }
     assert routes == {(m, p) for m, p, _, _ in ENDPOINTS}
-    # registry.read_holders guards data, not a route: the next test walks it on a weapon's page
-    assert {perm for _, _, perm, _ in ENDPOINTS} | {"registry.read_holders"} == set(PERMISSIONS)
+    assert {perm for _, _, perm, _ in ENDPOINTS if perm} | set(GUARDING_NO_API_ROUTE) == set(PERMISSIONS)
+    assert not {perm for _, _, perm, _ in ENDPOINTS} & set(GUARDING_NO_API_ROUTE)
+
+
+# Permissions no /api/v1 route needs, and why; each is walked where it is used.
+GUARDING_NO_API_ROUTE = {
+    "registry.read_holders": "guards data, not a route: the next test walks it on a weapon's page",
+    "exchange.receive": "a peer's envelope (/exchange/v1) is known by its signature, not a token: test_exchange.py",
+    "exchange.deliver": "the node's scheduler and the console deliver the outbox: test_exchange.py, the CLI",
+    "tracing.remind": "the node's scheduler and the console send reminders: the CLI and the integration tests",
+}
 
 
 def test_every_role_gets_exactly_what_the_permission_table_lists(api: Api) -> None:
     n = 0
-    for role in Role:
+    for role in ROLES:
         for method, path, permission, body in ENDPOINTS:
             n += 1
             url = path.format(
@@ -170,7 +185,7 @@ def test_every_role_gets_exactly_what_the_permission_table_lists(api: Api) -> No
             else:
                 kwargs = {}
             response = api.client.request(method, url, headers=api.as_(role), **kwargs)
-            allowed = role in PERMISSIONS[permission]
+            allowed = permission is None or role in PERMISSIONS[permission]
             if allowed:
                 assert response.status_code not in (401, 403), (role, method, path, response.text)
             else:
@@ -241,6 +256,26 @@ def test_a_tracing_officer_drafts_and_sends_a_request_through_the_api(api: Api) 
     assert {p["field"] for p in refused.json()["problems"]} >= {"intended_use", "markings.serial"}
 
 
+def test_the_overdue_requests_come_a_page_at_a_time_with_their_total(api: Api) -> None:
+    officer = api.as_(Role.TRACING_OFFICER)
+    sent = []
+    for _ in range(3):
+        ref = api.client.post("/api/v1/trace/requests", json=REQUEST, headers=officer).json()["id"]
+        assert api.client.post(f"/api/v1/trace/requests/{ref}/send", headers=officer).status_code == 200
+        sent.append(ref)
+    api.client.post("/api/v1/trace/requests", json=REQUEST, headers=officer)  # a draft is never overdue
+    api.rt.clock.at += timedelta(days=40)  # past the deadlines to acknowledge and to answer
+    pages = [
+        api.client.get(f"/api/v1/trace/requests?overdue=true&page={n}&per_page=2", headers=officer).json()
+        for n in (1, 2, 3)
+    ]
+    assert [p["total"] for p in pages] == [3, 3, 3]
+    assert [[r["id"] for r in p["items"]] for p in pages] == [sent[:0:-1], sent[:1], []]  # newest first
+    assert {r["overdue"] for p in pages for r in p["items"]} == {"acknowledgement"}
+    everything = api.client.get("/api/v1/trace/requests?per_page=1", headers=officer).json()
+    assert everything["total"] == 4 and len(everything["items"]) == 1
+
+
 def test_problem_titles_follow_the_callers_language(api: Api) -> None:
     french = api.client.get("/api/v1/weapons/999", headers={**api.as_(Role.AUDITOR), "Accept-Language": "fr-FR"})
     english = api.client.get("/api/v1/weapons/999", headers=api.as_(Role.AUDITOR))
@@ -251,17 +286,18 @@ def test_problem_titles_follow_the_callers_language(api: Api) -> None:
 def test_an_answer_that_discloses_registry_data_waits_for_a_second_officer(api: Api, tmp_path: Path) -> None:
     from tests.messages import deliver
 
-    other = Runtime(Settings(database_url=f"sqlite:///{tmp_path}/rus.db"), clock=api.rt.clock, actor=Actor("r", "R"))
+    clock = api.rt.clock
+    other = Runtime(Settings(database_url=f"sqlite:///{tmp_path}/rus.db"), clock=clock)
     other.init_store()
-    key = tr.init_node(tr.InitNode("RUS-NFP", "RUS", tmp_path / "rus.pem", "RUS NFP"), other.uow(), api.rt.clock)
-    tr.add_peer(tr.AddPeer("KEN-NFP", "state", "http://127.0.0.1:9", _public_key(api), "KEN"), other.uow(),
-                api.rt.clock)  # fmt: skip
-    tr.add_peer(tr.AddPeer("RUS-NFP", "state", "http://127.0.0.1:9", key, "RUS"), api.rt.uow(), api.rt.clock)
+    key = ex.init_node(ex.InitNode("RUS-NFP", "RUS", tmp_path / "rus.pem", "RUS NFP"), other.uow(CLERK), clock)
+    ex.add_peer(ex.AddPeer("KEN-NFP", "state", "http://127.0.0.1:9", _public_key(api), "KEN"), other.uow(CLERK),
+                clock)  # fmt: skip
+    ex.add_peer(ex.AddPeer("RUS-NFP", "state", "http://127.0.0.1:9", key, "RUS"), api.uow(), clock)
     marks = Markings("Kalashnikov Concern", "AK123456", "RUS", last_import_country="KEN")
     ref = tr.draft_request(tr.DraftRequest(("a",), "Law", "found", marks, "assault_rifle", "7.62x39", "court"),
-                           other.uow(), api.rt.clock)  # fmt: skip
-    tr.send_request(ref, other.uow(), api.rt.clock)
-    deliver(other.engine, api.rt.uow, api.rt.clock)
+                           other.uow(CLERK), clock)  # fmt: skip
+    tr.send_request(ref, other.uow(CLERK), clock)
+    deliver(other.engine, api.uow, clock)
     body = {"outcome": "traced", "facts": ["2010-01-01 imported into KEN"]}
     asked = api.client.post(f"/api/v1/trace/requests/{ref}/answer", json=body, headers=api.as_(Role.TRACING_OFFICER))
     assert asked.status_code == 202 and asked.json()["status"] == "waiting"

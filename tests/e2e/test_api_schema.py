@@ -21,13 +21,14 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from armtrace.api.app import create_app
-from armtrace.domain.actors import Actor, FixedClock
+from armtrace.app import create_app
+from armtrace.domain.actors import FixedClock
 from armtrace.runtime import Runtime
 from armtrace.services import accounts
-from armtrace.services import tracing as tr
+from armtrace.services import exchange as ex
 from armtrace.services.registry import add_weapon
 from armtrace.settings import Settings
+from tests.conftest import CLERK
 from tests.factories import add_weapon as weapon_cmd
 
 EXAMPLES = int(os.environ.get("ARMTRACE_SCHEMA_EXAMPLES", "12"))  # per operation; 80 found nothing more
@@ -37,12 +38,13 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 def _node() -> tuple[Runtime, str]:
     folder = Path(tempfile.mkdtemp(prefix="armtrace-schema-"))
     clock = FixedClock(datetime(2026, 3, 1, 9, 30, tzinfo=UTC))
-    rt = Runtime(Settings(database_url=f"sqlite:///{folder}/api.db"), clock=clock, actor=Actor("setup", "Setup"))
+    rt = Runtime(Settings(database_url=f"sqlite:///{folder}/api.db"), clock=clock)
     rt.init_store()
-    accounts.add_user(accounts.AddUser("admin", "Admin", "a long enough passphrase", ("admin",)), rt.uow(), clock)
-    _, token = accounts.create_token(accounts.CreateToken("admin", "schemathesis"), rt.uow(), clock)
-    add_weapon(weapon_cmd("AK123456"), rt.uow(), clock)
-    tr.init_node(tr.InitNode("KEN-NFP", "KEN", folder / "ken.pem", "Kenya NFP"), rt.uow(), clock)
+    setup = rt.uow(CLERK)
+    accounts.add_user(accounts.AddUser("admin", "Admin", "a long enough passphrase", ("admin",)), setup, clock)
+    _, token = accounts.create_token(accounts.CreateToken("admin", "schemathesis"), setup, clock)
+    add_weapon(weapon_cmd("AK123456"), setup, clock)
+    ex.init_node(ex.InitNode("KEN-NFP", "KEN", folder / "ken.pem", "Kenya NFP"), setup, clock)
     return rt, token
 
 

@@ -3,70 +3,56 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 import sqlalchemy as sa
-import uvicorn
 
-from armtrace.api.app import create_app
+from armtrace.app import NodeServer, free_port
+from armtrace.domain.accounts import SCHEDULER, Principal, Role
 from armtrace.domain.actors import Actor
 from armtrace.domain.tracing import Markings
-from armtrace.exchange.delivery import deliver_due
+from armtrace.exchange.delivery import Delivered
 from armtrace.runtime import Runtime
+from armtrace.services import approvals
+from armtrace.services import exchange as ex
 from armtrace.services import tracing as tr
 from armtrace.settings import Settings
 from armtrace.store import tables as t
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from armtrace.store.uow import UnitOfWork
 
 
 class Node:
-    """A node: its store, its runtime, and its HTTP server, which can be stopped and started."""
+    """A node: its store, its runtime, its officer, and its HTTP server, which can be stopped and started."""
 
     def __init__(self, name: str, url: str, clock, tmp: Path) -> None:  # type: ignore[no-untyped-def]
-        self.name, self.port = name, free_port()
-        self.rt = Runtime(Settings(database_url=url), clock=clock, actor=Actor(f"{name}-officer", name))
+        self.name = name
+        self.rt = Runtime(Settings(database_url=url), clock=clock)
         self.rt.init_store()
+        self.officer = Principal(Actor(f"{name}-officer", name), frozenset({Role.TRACING_OFFICER, Role.ADMIN}))
+        self.second = Principal(Actor(f"{name}-second", f"{name} second officer"), frozenset({Role.TRACING_OFFICER}))
         self.key_path = tmp / f"{name}.pem"
-        self.server: uvicorn.Server | None = None
+        self.server = NodeServer(self.rt, free_port())
 
     @property
     def address(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return self.server.address
+
+    def uow(self) -> UnitOfWork:
+        return self.rt.uow(self.officer)
 
     def start(self) -> None:
-        config = uvicorn.Config(create_app(self.rt), host="127.0.0.1", port=self.port, log_level="error")
-        self.server = uvicorn.Server(config)
-        threading.Thread(target=self.server.run, daemon=True).start()
-        deadline = time.monotonic() + 10
-        while not self.server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert self.server.started
+        self.server.start()
 
     def stop(self) -> None:
-        assert self.server is not None
-        self.server.should_exit = True
-        deadline = time.monotonic() + 10
-        while self.server.started and time.monotonic() < deadline and not getattr(self.server, "_done", False):
-            time.sleep(0.02)
-            try:
-                httpx.get(self.address + "/exchange/v1/node", timeout=0.2)
-            except httpx.HTTPError:
-                return
+        self.server.stop()
 
-    def deliver(self) -> tr.Any:  # type: ignore[name-defined]
+    def deliver(self) -> Delivered:
+        """One pass of the node's scheduler over its outbox."""
         with httpx.Client() as client:
-            return deliver_due(self.rt.uow(), self.rt.clock, client)
+            return ex.deliver(self.rt.uow(SCHEDULER), self.rt.clock, client)
 
 
 @pytest.fixture
@@ -74,13 +60,11 @@ def pair(store_url: str, clock, tmp_path: Path):  # type: ignore[no-untyped-def]
     ken = Node("KEN-NFP", store_url, clock, tmp_path)
     bel = Node("BEL-FPS", f"sqlite:///{tmp_path}/bel.db", clock, tmp_path)
     keys = {
-        n.name: tr.init_node(tr.InitNode(n.name, n.name[:3], n.key_path, f"{n.name} focal point"), n.rt.uow(), clock)
+        n.name: ex.init_node(ex.InitNode(n.name, n.name[:3], n.key_path, f"{n.name} focal point"), n.uow(), clock)
         for n in (ken, bel)
     }
     for me, other in ((ken, bel), (bel, ken)):
-        tr.add_peer(
-            tr.AddPeer(other.name, "state", other.address, keys[other.name], other.name[:3]), me.rt.uow(), clock
-        )
+        ex.add_peer(ex.AddPeer(other.name, "state", other.address, keys[other.name], other.name[:3]), me.uow(), clock)
     ken.start()
     bel.start()
     yield ken, bel
@@ -108,8 +92,8 @@ def count(node: Node, table: sa.Table) -> int:
 
 def test_a_request_crosses_to_a_node_that_was_down_and_every_message_arrives_once(pair) -> None:
     ken, bel = pair
-    ref = tr.draft_request(request(), ken.rt.uow(), ken.rt.clock)
-    tr.send_request(ref, ken.rt.uow(), ken.rt.clock)
+    ref = tr.draft_request(request(), ken.uow(), ken.rt.clock)
+    tr.send_request(ref, ken.uow(), ken.rt.clock)
     bel.stop()
     down = ken.deliver()
     assert (down.delivered, down.pending) == (0, 1)
@@ -118,11 +102,15 @@ def test_a_request_crosses_to_a_node_that_was_down_and_every_message_arrives_onc
     up = ken.deliver()
     assert (up.delivered, up.pending) == (1, 0)
     assert bel.deliver().delivered == 1  # the receipt
-    tr.acknowledge(ref, bel.rt.uow(), bel.rt.clock)
-    tr.answer(
-        tr.AnswerRequest(ref, "traced", facts=("exported 2011 to UGA",), next_country="UGA"), bel.rt.uow(), bel.rt.clock
+    tr.acknowledge(ref, bel.uow(), bel.rt.clock)
+    held = tr.answer(
+        tr.AnswerRequest(ref, "traced", facts=("exported 2011 to UGA",), next_country="UGA"), bel.uow(), bel.rt.clock
     )
-    assert bel.deliver().delivered == 2
+    assert not held.done  # it discloses registry data: it leaves when a second officer approves it
+    assert bel.deliver().delivered == 1  # the acknowledgement
+    second = bel.rt.uow(bel.second)
+    assert approvals.decide(held.approval_id, True, None, second, bel.rt.clock, bel.rt.policy) == "approved"
+    assert bel.deliver().delivered == 1  # the answer
     with ken.rt.engine.connect() as conn:
         status = conn.execute(sa.select(t.trace_requests.c.status).where(t.trace_requests.c.id == ref)).scalar_one()
     assert status == "answered"
@@ -132,8 +120,8 @@ def test_a_request_crosses_to_a_node_that_was_down_and_every_message_arrives_onc
 
 def test_a_message_delivered_again_is_refused_as_a_replay_and_counted_delivered(pair) -> None:
     ken, bel = pair
-    ref = tr.draft_request(request(), ken.rt.uow(), ken.rt.clock)
-    tr.send_request(ref, ken.rt.uow(), ken.rt.clock)
+    ref = tr.draft_request(request(), ken.uow(), ken.rt.clock)
+    tr.send_request(ref, ken.uow(), ken.rt.clock)
     assert ken.deliver().delivered == 1
     with ken.rt.engine.connect() as conn:
         envelope = json.loads(conn.execute(sa.select(t.outbox.c.envelope)).scalar_one())
@@ -146,8 +134,8 @@ def test_a_message_delivered_again_is_refused_as_a_replay_and_counted_delivered(
 @pytest.mark.parametrize("tamper", ["body", "unsigned", "recipient", "unknown"])
 def test_hostile_envelopes_are_refused_over_http_and_nothing_is_applied(pair, tamper: str) -> None:
     ken, bel = pair
-    ref = tr.draft_request(request(), ken.rt.uow(), ken.rt.clock)
-    tr.send_request(ref, ken.rt.uow(), ken.rt.clock)
+    ref = tr.draft_request(request(), ken.uow(), ken.rt.clock)
+    tr.send_request(ref, ken.uow(), ken.rt.clock)
     with ken.rt.engine.connect() as conn:
         envelope = json.loads(conn.execute(sa.select(t.outbox.c.envelope)).scalar_one())
     if tamper == "body":

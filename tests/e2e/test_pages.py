@@ -1,5 +1,6 @@
 """The pages through an HTTP client: sign-in, refusals without the form token, field-level errors that
-keep what was typed, holders withheld, and a page that does not exist."""
+keep what was typed, holders withheld, cards and drafts only for whom their services allow, and a page
+that does not exist."""
 
 from __future__ import annotations
 
@@ -8,29 +9,35 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from armtrace import i18n
-from armtrace.api.app import create_app
-from armtrace.domain.actors import Actor
+from armtrace.app import create_app
 from armtrace.domain.errors import N_
+from armtrace.domain.tracing import Markings
 from armtrace.runtime import Runtime
 from armtrace.services import accounts
+from armtrace.services import exchange as ex
 from armtrace.services import tracing as tr
 from armtrace.services.registry import add_weapon
 from armtrace.settings import Settings
+from armtrace.store import tables as t
+from tests.conftest import CLERK
 from tests.factories import add_weapon as weapon_cmd
+from tests.messages import deliver
 
 PASSWORD = "a long enough passphrase"
 
 
 @pytest.fixture
-def pages(store_url: str, clock, tmp_path: Path) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    rt = Runtime(Settings(database_url=store_url), clock=clock, actor=Actor("setup", "Setup"))
-    accounts.add_user(accounts.AddUser("marie", "Marie", PASSWORD, ("tracing_officer",)), rt.uow(), clock)
-    accounts.add_user(accounts.AddUser("ana", "Ana", PASSWORD, ("analyst",)), rt.uow(), clock)
-    add_weapon(weapon_cmd("AK123456"), rt.uow(), clock)
-    tr.init_node(tr.InitNode("KEN-NFP", "KEN", tmp_path / "ken.pem", "Kenya NFP"), rt.uow(), clock)
+def pages(store_url: str, clock, uow, tmp_path: Path) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    rt = Runtime(Settings(database_url=store_url), clock=clock)
+    accounts.add_user(accounts.AddUser("marie", "Marie", PASSWORD, ("tracing_officer",)), uow(), clock)
+    accounts.add_user(accounts.AddUser("ana", "Ana", PASSWORD, ("analyst",)), uow(), clock)
+    accounts.add_user(accounts.AddUser("otto", "Otto", PASSWORD, ("auditor",)), uow(), clock)
+    add_weapon(weapon_cmd("AK123456"), uow(), clock)
+    ex.init_node(ex.InitNode("KEN-NFP", "KEN", tmp_path / "ken.pem", "Kenya NFP"), uow(), clock)
     with TestClient(create_app(rt)) as client:
         yield client
     rt.engine.dispose()
@@ -89,10 +96,6 @@ def test_garbled_cookies_and_out_of_range_numbers_get_an_answer_not_a_crash(page
 
 
 def test_a_clerk_listing_weapons_with_holders_is_written_to_the_access_log(pages: TestClient, engine) -> None:  # type: ignore[no-untyped-def]
-    import sqlalchemy as sa
-
-    from armtrace.store import tables as t
-
     sign_in(pages, "marie")  # a tracing officer may read holders
     assert pages.get("/weapons").status_code == 200
     with engine.connect() as conn:
@@ -119,3 +122,80 @@ def test_identification_explains_each_candidate_in_the_readers_language(pages: T
         i18n.word("fr", N_("%(matched)s is a former name of %(name)s", matched="Izhmash", name="Kalashnikov Concern")),
     ]
     assert "; ".join(worded) in french and "former name" not in french
+
+
+def received_request(uow, clock, tmp_path: Path) -> str:  # type: ignore[no-untyped-def]
+    """A request from Uganda about the weapon recorded here, delivered to this node's inbox."""
+    uga = Runtime(Settings(database_url=f"sqlite:///{tmp_path}/uga.db"), clock=clock)
+    uga.init_store()
+    uga_key = ex.init_node(ex.InitNode("UGA-NFP", "UGA", tmp_path / "uga.pem", "UGA NFP"), uga.uow(CLERK), clock)
+    ken_key = ex.node_identity(uow())["public_key"]
+    ex.add_peer(ex.AddPeer("UGA-NFP", "state", "http://127.0.0.1:9", uga_key, "UGA"), uow(), clock)
+    ex.add_peer(ex.AddPeer("KEN-NFP", "state", "http://127.0.0.1:9", ken_key, "KEN"), uga.uow(CLERK), clock)
+    marks = Markings("Kalashnikov Concern", "AK123456", "RUS", last_import_country="KEN")
+    asked = tr.DraftRequest(("a",), "Firearms Act s.3", "seized at Busia", marks, "assault_rifle", "7.62x39",
+                            "prosecution", requested="KEN-NFP")  # fmt: skip
+    ref = tr.draft_request(asked, uga.uow(CLERK), clock)
+    tr.send_request(ref, uga.uow(CLERK), clock)
+    deliver(uga.engine, uow, clock)
+    uga.engine.dispose()
+    return ref
+
+
+def drafts_read(engine) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:
+        log = t.access_log.c
+        return conn.execute(sa.select(log.actor, log.object).where(log.action == "tracing:answer:draft")).all()
+
+
+def test_an_answer_is_drafted_only_for_an_officer_who_may_send_it_and_the_read_is_logged(  # type: ignore[no-untyped-def]
+    pages: TestClient, uow, clock, engine, tmp_path: Path
+) -> None:
+    ref = received_request(uow, clock, tmp_path)
+    sign_in(pages, "otto")  # an auditor reads the case, and may not answer it
+    case = pages.get(f"/trace/{ref}")
+    assert case.status_code == 200 and "seized at Busia" in case.text
+    assert 'name="facts"' not in case.text and drafts_read(engine) == []
+    sign_in(pages, "marie")
+    case = pages.get(f"/trace/{ref}")
+    assert case.status_code == 200 and 'name="facts"' in case.text and "Drafted from the registry" in case.text
+    assert drafts_read(engine) == [("marie", ref)]
+
+
+def test_a_refused_answer_is_shown_again_as_typed_with_what_was_wrong(  # type: ignore[no-untyped-def]
+    pages: TestClient, uow, clock, tmp_path: Path
+) -> None:
+    ref = received_request(uow, clock, tmp_path)
+    csrf = sign_in(pages, "marie")
+    typed = {"csrf": csrf, "outcome": "not_traced", "facts": "no record under this serial", "next_country": ""}
+    response = pages.post(f"/trace/{ref}/answer", data=typed)
+    assert response.status_code == 422
+    assert "a not-traced answer gives the coded reason it failed" in response.text
+    assert ">no record under this serial</textarea>" in response.text
+    assert '<option value="not_traced" selected>' in response.text
+
+
+def test_an_analysts_dashboard_leaves_out_the_cards_the_services_refuse_them(pages: TestClient) -> None:
+    sign_in(pages, "ana")
+    dashboard = pages.get("/")
+    assert dashboard.status_code == 200
+    assert "The registry" in dashboard.text  # an analyst reads the registry, holders masked
+    assert "Requests to answer" not in dashboard.text and "Waiting for a second person" not in dashboard.text
+    sign_in(pages, "marie")
+    dashboard = pages.get("/")
+    assert "Requests to answer" in dashboard.text and "Waiting for a second person" in dashboard.text
+
+
+def test_a_sign_in_never_sends_the_browser_to_another_site(pages: TestClient) -> None:
+    for elsewhere in ("//evil.example/", "/\\evil.example/", "https://evil.example/"):
+        response = pages.post(
+            "/signin", data={"username": "marie", "password": PASSWORD, "next": elsewhere}, follow_redirects=False
+        )
+        assert response.status_code == 303 and response.headers["location"] == "/", elsewhere
+
+
+def test_a_number_out_of_range_on_a_page_is_answered_by_a_page(pages: TestClient) -> None:
+    sign_in(pages, "marie")
+    response = pages.get("/weapons/99999999999999999999")
+    assert response.status_code == 422 and response.headers["content-type"].startswith("text/html")
+    assert "weapon_id" in response.text

@@ -15,14 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from armtrace.api.server import BackgroundServer, free_port
-from armtrace.domain.actors import Actor, FixedClock
+from armtrace.app import NodeServer, free_port
+from armtrace.domain.actors import FixedClock
 from armtrace.domain.tracing import Markings
 from armtrace.runtime import Runtime
 from armtrace.services import accounts
+from armtrace.services import exchange as ex
 from armtrace.services import tracing as tr
 from armtrace.services.records import load_records
 from armtrace.settings import Settings
+from tests.conftest import CLERK
 from tests.factories import fal
 from tests.messages import deliver
 
@@ -42,30 +44,31 @@ def bel(tmp_path: Path) -> Iterator[str]:
             pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
         pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
     clock = FixedClock(datetime.now(UTC))
-    rt = Runtime(Settings(database_url=f"sqlite:///{tmp_path}/bel.db"), clock=clock, actor=Actor("setup", "Setup"))
-    uga = Runtime(Settings(database_url=f"sqlite:///{tmp_path}/uga.db"), clock=clock, actor=Actor("uga", "UGA"))
+    rt = Runtime(Settings(database_url=f"sqlite:///{tmp_path}/bel.db"), clock=clock)
+    uga = Runtime(Settings(database_url=f"sqlite:///{tmp_path}/uga.db"), clock=clock)
     for node in (rt, uga):
         node.init_store()
+    bel_setup, uga_setup = (lambda: rt.uow(CLERK)), (lambda: uga.uow(CLERK))
     keys = {
-        "BEL-FPS": tr.init_node(
-            tr.InitNode("BEL-FPS", "BEL", tmp_path / "bel.pem", "BEL focal point"), rt.uow(), clock
+        "BEL-FPS": ex.init_node(
+            ex.InitNode("BEL-FPS", "BEL", tmp_path / "bel.pem", "BEL focal point"), bel_setup(), clock
         ),
-        "UGA-NFP": tr.init_node(tr.InitNode("UGA-NFP", "UGA", tmp_path / "uga.pem", "UGA NFP"), uga.uow(), clock),
+        "UGA-NFP": ex.init_node(ex.InitNode("UGA-NFP", "UGA", tmp_path / "uga.pem", "UGA NFP"), uga_setup(), clock),
     }
-    tr.add_peer(tr.AddPeer("UGA-NFP", "state", "http://127.0.0.1:9", keys["UGA-NFP"], "UGA"), rt.uow(), clock)
-    tr.add_peer(tr.AddPeer("BEL-FPS", "state", "http://127.0.0.1:9", keys["BEL-FPS"], "BEL"), uga.uow(), clock)
-    assert load_records([fal(s, "KEN") for s in ("8382593", "8382511", "1234567")], rt.uow(), clock).loaded == 3
+    ex.add_peer(ex.AddPeer("UGA-NFP", "state", "http://127.0.0.1:9", keys["UGA-NFP"], "UGA"), bel_setup(), clock)
+    ex.add_peer(ex.AddPeer("BEL-FPS", "state", "http://127.0.0.1:9", keys["BEL-FPS"], "BEL"), uga_setup(), clock)
+    assert load_records([fal(s, "KEN") for s in ("8382593", "8382511", "1234567")], bel_setup(), clock).loaded == 3
     for username, name in (("marie", "Marie Dubois"), ("jean", "Jean Martin")):
         roles = ("tracing_officer", "registry_clerk")
-        accounts.add_user(accounts.AddUser(username, name, PASSWORD, roles), rt.uow(), clock)
+        accounts.add_user(accounts.AddUser(username, name, PASSWORD, roles), bel_setup(), clock)
     ref = tr.draft_request(
         tr.DraftRequest(("a",), "Firearms Act (Cap. 299) s.3", "seized at Busia border post",
                         Markings("FN Herstal", "8382593", "BEL", "FAL"), "rifle", "7.62x51 NATO", "prosecution"),
-        uga.uow(), clock,
+        uga_setup(), clock,
     )  # fmt: skip
-    tr.send_request(ref, uga.uow(), clock)
-    deliver(uga.engine, rt.uow, clock)
-    server = BackgroundServer(rt, free_port())
+    tr.send_request(ref, uga_setup(), clock)
+    deliver(uga.engine, bel_setup, clock)
+    server = NodeServer(rt, free_port())
     server.start()
     yield server.address
     server.stop()

@@ -1,1 +1,1 @@
-"""The HTTP API (FastAPI): for now the exchange endpoints other nodes call."""
+"""The HTTP API (FastAPI): /api/v1 for people's systems, by bearer token; /exchange/v1 for peer nodes."""

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from armtrace.api.auth import allow, caller, runtime_of
+from armtrace.api.auth import Caller, runtime_of
 from armtrace.api.errors import PROBLEMS
 from armtrace.api.params import PageNumber, PerPage, RecordId
-from armtrace.domain.accounts import Principal
-from armtrace.queries.accounts import access_log, list_users
 from armtrace.services import accounts
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"], responses=PROBLEMS)
-Admin = Annotated[Principal, Depends(allow("accounts.manage"))]
 
 
 class UserIn(BaseModel):
@@ -35,45 +32,43 @@ class TokenIn(BaseModel):
 
 
 @router.get("/me", summary="Who the credentials speak for, and their roles")
-def me(who: Annotated[Principal, Depends(caller)]) -> dict[str, Any]:
+def me(who: Caller) -> dict[str, Any]:
     return {"username": who.actor.id, "name": who.actor.name, "roles": sorted(r.value for r in who.roles)}
 
 
 @router.get("/users", summary="Users and their roles")
-def users(request: Request, who: Admin) -> list[dict[str, Any]]:
-    with runtime_of(request).engine.connect() as conn:
-        return [dataclasses.asdict(u) for u in list_users(conn)]
+def users(request: Request, who: Caller) -> list[dict[str, Any]]:
+    return [dataclasses.asdict(u) for u in accounts.users(runtime_of(request).uow(who))]
 
 
 @router.post("/users", status_code=201, summary="Create a user with roles")
-def add_user(request: Request, body: UserIn, who: Admin) -> dict[str, Any]:
+def add_user(request: Request, body: UserIn, who: Caller) -> dict[str, Any]:
     rt = runtime_of(request)
     cmd = accounts.AddUser(body.username, body.name, body.password, tuple(body.roles))
-    return {"id": accounts.add_user(cmd, rt.uow(who.actor), rt.clock), "username": body.username.strip().lower()}
+    return {"id": accounts.add_user(cmd, rt.uow(who), rt.clock), "username": body.username.strip().lower()}
 
 
 @router.post("/tokens", status_code=201, summary="Create an API token; its secret is in this answer only")
-def create_token(request: Request, body: TokenIn, who: Admin) -> dict[str, Any]:
+def create_token(request: Request, body: TokenIn, who: Caller) -> dict[str, Any]:
     rt = runtime_of(request)
     token_id, secret = accounts.create_token(
-        accounts.CreateToken(body.username, body.name, body.days), rt.uow(who.actor), rt.clock
+        accounts.CreateToken(body.username, body.name, body.days), rt.uow(who), rt.clock
     )
     return {"id": token_id, "secret": secret}
 
 
 @router.delete("/tokens/{token_id}", status_code=204, summary="Revoke a token at once")
-def revoke_token(request: Request, token_id: RecordId, who: Admin) -> None:
+def revoke_token(request: Request, token_id: RecordId, who: Caller) -> None:
     rt = runtime_of(request)
-    accounts.revoke_token(token_id, rt.uow(who.actor), rt.clock)
+    accounts.revoke_token(token_id, rt.uow(who), rt.clock)
 
 
 @router.get("/access-log", summary="Who read or searched what, when: newest first")
 def access(
     request: Request,
-    who: Annotated[Principal, Depends(allow("accounts.audit"))],
+    who: Caller,
     page: PageNumber = 1,
     per_page: PerPage = 100,
 ) -> dict[str, Any]:
-    with runtime_of(request).engine.connect() as conn:
-        rows, total = access_log(conn, page, per_page)
+    rows, total = accounts.access(runtime_of(request).uow(who), page, per_page)
     return {"items": [dataclasses.asdict(r) for r in rows], "total": total, "page": page, "per_page": per_page}

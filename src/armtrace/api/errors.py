@@ -1,29 +1,29 @@
-"""Errors as application/problem+json (RFC 9457), from the one table in domain/errors.py."""
+"""Errors as application/problem+json (RFC 9457), from the one table in domain/errors.py.
+
+This is the one place the API words a refusal: a service's error, a body that does not match
+the schema, or what the framework itself refuses (an unknown address), all in one shape.
+"""
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from armtrace import i18n
 from armtrace.domain.errors import N_, ArmtraceError, Problem, RuleViolation, response_for
 
 
-def problem(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ArmtraceError)
+def problem(request: Request, exc: ArmtraceError) -> JSONResponse:
+    """A service's refusal, worded in the language the client accepts."""
     status, _ = response_for(exc)
     lang = i18n.choose(None, None, request.headers.get("accept-language"))
-    body: dict[str, object] = {
-        "type": f"urn:armtrace:problem:{exc.code}",
-        "title": i18n.word(lang, exc.title),
-        "status": status,
-        "detail": i18n.word(lang, exc.detail),
-        "instance": str(request.url.path),
-    }
+    body = _body(request, exc.code, i18n.word(lang, exc.title), status, i18n.word(lang, exc.detail))
     if exc.rule:
         body["rule"] = exc.rule
     if exc.hint:
@@ -39,20 +39,42 @@ def problem(request: Request, exc: Exception) -> JSONResponse:
             for p in exc.problems
         ]
     body.update({k: v for k, v in exc.extra.items() if isinstance(v, str | int | float | bool)})
-    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+    return _response(body)
 
 
-def invalid_request(request: Request, exc: Exception) -> JSONResponse:
-    """Unknown fields, wrong types, missing values: a RuleViolation's problem+json, every problem listed."""
-    assert isinstance(exc, RequestValidationError)
+def http_problem(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """What the framework refuses before any service runs: an unknown address, a method not allowed."""
+    code = exc.status_code
+    body = _body(request, f"http_{code}", HTTPStatus(code).phrase, code, str(exc.detail or HTTPStatus(code).phrase))
+    body["hint"] = "see /openapi.json"
+    return _response(body)
+
+
+def schema_violation(exc: RequestValidationError) -> RuleViolation:
+    """Unknown fields, wrong types, missing values: one RuleViolation, every problem listed."""
     problems = [
         Problem(".".join(str(p) for p in e["loc"] if p != "body") or "body", e["msg"], rule="the API schema")
         for e in exc.errors()
     ]
-    error = RuleViolation(
+    return RuleViolation(
         "the request does not match the API schema", hint=N_("see /openapi.json for the fields"), problems=problems
     )
-    return problem(request, error)
+
+
+def _body(request: Request, code: str, title: str, status: int, detail: str) -> dict[str, object]:
+    return {
+        "type": f"urn:armtrace:problem:{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": str(request.url.path),
+    }
+
+
+def _response(body: dict[str, object]) -> JSONResponse:
+    status = body["status"]
+    assert isinstance(status, int)
+    return JSONResponse(body, status_code=status, media_type="application/problem+json")
 
 
 class ProblemOut(BaseModel):

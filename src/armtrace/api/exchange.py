@@ -1,25 +1,62 @@
-"""The exchange endpoints: where peers deliver signed envelopes, and learn this node's identity."""
+"""The exchange between nodes: where peers deliver signed envelopes and learn this node's identity
+(/exchange/v1), and, for this node's officers, its identity, the peers it trusts and its outbox."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from fastapi import APIRouter, Body, Request
+from pydantic import BaseModel, ConfigDict, Field
 
+from armtrace.api.auth import Caller, runtime_of
 from armtrace.api.errors import PROBLEMS
-from armtrace.runtime import Runtime
-from armtrace.services import tracing
+from armtrace.domain.accounts import NOBODY, PEER_NODE
+from armtrace.services import exchange, tracing
 
-router = APIRouter(prefix="/exchange/v1", tags=["exchange"], responses=PROBLEMS)
+router = APIRouter(tags=["exchange"], responses=PROBLEMS)
 
 
-@router.post("/envelopes", status_code=202, summary="Deliver a signed envelope to this node")
+@router.post("/exchange/v1/envelopes", status_code=202, summary="Deliver a signed envelope to this node")
 def deliver(request: Request, envelope: dict[str, Any] = Body(...)) -> dict[str, str]:  # noqa: B008
-    rt: Runtime = request.app.state.runtime
-    return {"result": tracing.receive(envelope, rt.uow(), rt.clock)}
+    """A peer is known by its envelope's signature, checked by the service, not by credentials."""
+    rt = runtime_of(request)
+    return {"result": tracing.receive(envelope, rt.uow(PEER_NODE), rt.clock)}
 
 
-@router.get("/node", summary="This node's public identity and point of contact")
+@router.get("/exchange/v1/node", summary="This node's public identity and point of contact")
 def node(request: Request) -> dict[str, Any]:
-    rt: Runtime = request.app.state.runtime
-    return tracing.node_identity(rt.uow())
+    return exchange.node_identity(runtime_of(request).uow(NOBODY))
+
+
+@router.get("/api/v1/trace/node", summary="This node's identity and national point of contact (ITI para 25)")
+def this_node(request: Request, who: Caller) -> dict[str, Any]:
+    return exchange.node_identity(runtime_of(request).uow(who))
+
+
+@router.get("/api/v1/trace/peers", summary="The nodes this one trusts, with the only key each may sign with")
+def peers(request: Request, who: Caller) -> list[dict[str, Any]]:
+    return [{"node_id": node, "country": country} for node, country in exchange.peers(runtime_of(request).uow(who))]
+
+
+class PeerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    node_id: str = Field(min_length=1, max_length=40)
+    role: str = Field("state", description="state, or hub for an international body")
+    address: str = Field(description="The peer's base URL, e.g. https://trace.example.gov")
+    public_key: str = Field(description="The peer's Ed25519 public key, base64 (from its GET /exchange/v1/node)")
+    country: str | None = None
+
+
+@router.post("/api/v1/trace/peers", status_code=201, summary="Trust another node (or update its address and key)")
+def add_peer(request: Request, body: PeerIn, who: Caller) -> dict[str, str]:
+    rt = runtime_of(request)
+    cmd = exchange.AddPeer(body.node_id, body.role, body.address, body.public_key, body.country)
+    exchange.add_peer(cmd, rt.uow(who), rt.clock)
+    return {"node_id": body.node_id}
+
+
+@router.get("/api/v1/trace/outbox", summary="Messages waiting for delivery, with their attempts and last error")
+def outbox(request: Request, who: Caller) -> dict[str, Any]:
+    waiting = exchange.outbox(runtime_of(request).uow(who))
+    return {"waiting": [dataclasses.asdict(m) for m in waiting], "count": len(waiting)}

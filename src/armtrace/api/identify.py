@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from armtrace.api.auth import allow, runtime_of
+from armtrace.api.auth import Caller, runtime_of
 from armtrace.api.errors import PROBLEMS
-from armtrace.domain.accounts import Principal
-from armtrace.queries.identify import IdentifyQuery, identify
-from armtrace.services import accounts
+from armtrace.queries.identify import IdentifyQuery
+from armtrace.services import identify
 
 router = APIRouter(prefix="/api/v1", tags=["identify"], responses=PROBLEMS)
 
@@ -29,12 +28,6 @@ class IdentifyIn(BaseModel):
 
 
 @router.post("/identify", summary="Identify a weapon from damaged or misread marks")
-def identify_weapon(
-    request: Request, body: IdentifyIn, who: Annotated[Principal, Depends(allow("identify.search"))]
-) -> dict[str, Any]:
-    rt = runtime_of(request)
-    asked = body.model_dump(exclude_none=True)
-    accounts.record_access(who.actor, "identify:search", None, asked, rt.uow(who.actor), rt.clock)
-    with rt.engine.connect() as conn:
-        found = identify(conn, IdentifyQuery(**asked))
+def identify_weapon(request: Request, body: IdentifyIn, who: Caller) -> dict[str, Any]:
+    found = identify.identify(IdentifyQuery(**body.model_dump()), runtime_of(request).uow(who))
     return dataclasses.asdict(found)

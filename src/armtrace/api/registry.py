@@ -1,38 +1,20 @@
-"""/api/v1 for the registry: weapons, their lifecycle events, imports, and the integrity check."""
+"""/api/v1 for the registry: weapons, their lifecycle events and corrections, and the integrity check."""
 
 from __future__ import annotations
 
 import dataclasses
-import tempfile
-from datetime import date, datetime
-from pathlib import Path
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from armtrace.api.auth import allow, runtime_of
+from armtrace.api.auth import Caller, runtime_of
 from armtrace.api.errors import PROBLEMS, WAITING
 from armtrace.api.params import MAX_ID, PageNumber, PerPage, RecordId
-from armtrace.domain.accounts import Principal
-from armtrace.domain.errors import N_, RuleViolation
-from armtrace.queries.registry import WeaponFilter, list_weapons, weapon_detail
-from armtrace.services import accounts
-from armtrace.services import approvals as two_person
-from armtrace.services.importing import ImportFile, import_file
-from armtrace.services.intake import EventInput
-from armtrace.services.integrity import verify
-from armtrace.services.records import CloseBusiness, close_business, read_records
-from armtrace.services.registry import (
-    AddWeapon,
-    AssignMark,
-    CorrectEvent,
-    Recorded,
-    RecordEvent,
-    add_weapon,
-    assign_mark,
-    record_event,
-)
+from armtrace.domain.records import AddWeapon, EventInput
+from armtrace.queries.registry import WeaponFilter
+from armtrace.services import integrity, registry
 
 router = APIRouter(prefix="/api/v1", tags=["registry"], responses=PROBLEMS)
 Strict = ConfigDict(extra="forbid")
@@ -96,14 +78,14 @@ class RecordedOut(BaseModel):
     notes: list[str] = []
 
 
-def _recorded(r: Recorded) -> RecordedOut:
+def _recorded(r: registry.Recorded) -> RecordedOut:
     return RecordedOut(weapon_id=r.weapon_id, seq=r.seq, status=r.state.status.value, notes=list(r.notes))
 
 
 @router.get("/weapons", summary="Find weapons; holders' names only for roles that may read them")
 def weapons(
     request: Request,
-    who: Annotated[Principal, Depends(allow("registry.read"))],
+    who: Caller,
     serial: Annotated[str | None, Query(description="A prefix of the serial")] = None,
     manufacturer: Annotated[str | None, Query(description="A reference id, e.g. fn-herstal")] = None,
     status: str | None = None,
@@ -112,43 +94,30 @@ def weapons(
     page: PageNumber = 1,
     per_page: PerPage = 50,
 ) -> dict[str, Any]:
-    rt = runtime_of(request)
     f = WeaponFilter(serial, manufacturer, status, category, flagged)
-    with rt.engine.connect() as conn:
-        found = list_weapons(conn, f, page, per_page)
-    holders = who.may("registry.read_holders")
-    query = {**{k: v for k, v in dataclasses.asdict(f).items() if v is not None}, "page": page}
-    accounts.weapons_listed(who, query, holders, rt.uow(who.actor), rt.clock)
-    items = [{**dataclasses.asdict(w), **({} if holders else {"holder": None})} for w in found.items]
+    found = registry.find_weapons(f, runtime_of(request).uow(who), page, per_page)
+    items = [dataclasses.asdict(w) for w in found.items]
     return {"items": items, "total": found.total, "page": found.page, "per_page": found.per_page}
 
 
 @router.get("/weapons/{weapon_id}", summary="A weapon: identity, marks, ITI marking check and timeline")
-def weapon(
-    request: Request, weapon_id: RecordId, who: Annotated[Principal, Depends(allow("registry.read"))]
-) -> dict[str, Any]:
-    rt = runtime_of(request)
-    holders = who.may("registry.read_holders")
-    with rt.engine.connect() as conn:
-        d = weapon_detail(conn, weapon_id, holders=holders)
-    accounts.weapon_read(who, weapon_id, holders, rt.uow(who.actor), rt.clock)
-    return dataclasses.asdict(d)
+def weapon(request: Request, weapon_id: RecordId, who: Caller) -> dict[str, Any]:
+    return dataclasses.asdict(registry.show_weapon(weapon_id, runtime_of(request).uow(who)))
 
 
 @router.post("/weapons", status_code=201, summary="Record a weapon and the event that brings it into the registry")
-def add(request: Request, body: WeaponIn, who: Annotated[Principal, Depends(allow("registry.record"))]) -> RecordedOut:
+def add(request: Request, body: WeaponIn, who: Caller) -> RecordedOut:
     rt = runtime_of(request)
     description = body.description.model_dump(exclude_none=True)
     cmd = AddWeapon(description, body.first_event.command(), body.allow_unlisted_manufacturer)
-    return _recorded(add_weapon(cmd, rt.uow(who.actor), rt.clock, rt.policy))
+    return _recorded(registry.add_weapon(cmd, rt.uow(who), rt.clock, rt.policy))
 
 
 @router.post("/weapons/{weapon_id}/events", status_code=201, summary="Record one event in a weapon's life")
-def add_event(
-    request: Request, weapon_id: RecordId, body: EventIn, who: Annotated[Principal, Depends(allow("registry.record"))]
-) -> RecordedOut:
+def add_event(request: Request, weapon_id: RecordId, body: EventIn, who: Caller) -> RecordedOut:
     rt = runtime_of(request)
-    return _recorded(record_event(RecordEvent(weapon_id, body.command()), rt.uow(who.actor), rt.clock, rt.policy))
+    cmd = registry.RecordEvent(weapon_id, body.command())
+    return _recorded(registry.record_event(cmd, rt.uow(who), rt.clock, rt.policy))
 
 
 class CorrectionIn(BaseModel):
@@ -166,15 +135,11 @@ class CorrectionIn(BaseModel):
     summary="Correct an event by a new one that names it; a change of holder waits for a second person",
 )
 def correct(
-    request: Request,
-    weapon_id: RecordId,
-    body: CorrectionIn,
-    who: Annotated[Principal, Depends(allow("registry.record"))],
-    response: Response,
+    request: Request, weapon_id: RecordId, body: CorrectionIn, who: Caller, response: Response
 ) -> dict[str, Any]:
     rt = runtime_of(request)
-    cmd = CorrectEvent(weapon_id, body.corrects, body.why, body.void, body.changes)
-    handled = two_person.correct_or_ask(cmd, rt.uow(who.actor), rt.clock, rt.policy)
+    cmd = registry.CorrectEvent(weapon_id, body.corrects, body.why, body.void, body.changes)
+    handled = registry.correct_event(cmd, rt.uow(who), rt.clock, rt.policy)
     if handled.done:
         return {"weapon_id": weapon_id, "status": "corrected"}
     response.status_code = 202
@@ -194,69 +159,14 @@ class StateMarkIn(BaseModel):
     status_code=201,
     summary="The State marks an unmarked, obliterated or craft-made weapon (ITI, section on marking)",
 )
-def state_mark(
-    request: Request,
-    weapon_id: RecordId,
-    body: StateMarkIn,
-    who: Annotated[Principal, Depends(allow("registry.record"))],
-) -> RecordedOut:
+def state_mark(request: Request, weapon_id: RecordId, body: StateMarkIn, who: Caller) -> RecordedOut:
     rt = runtime_of(request)
-    cmd = AssignMark(weapon_id, body.country, body.why, body.location, body.text)
-    return _recorded(assign_mark(cmd, rt.uow(who.actor), rt.clock, rt.policy))
-
-
-@router.post(
-    "/businesses/closures",
-    status_code=201,
-    summary="A manufacturer or dealer closes: its records (JSON Lines) pass into the State register",
-)
-def close(
-    request: Request,
-    records: UploadFile,
-    who: Annotated[Principal, Depends(allow("registry.record"))],
-    name: Annotated[str, Form()],
-    kind: Annotated[str, Form(description="manufacturer or dealer")],
-    closed_on: Annotated[date, Form()],
-    why: Annotated[str, Form(description="The decision or law under which its records pass to the State")],
-    country: Annotated[str | None, Form()] = None,
-    licence: Annotated[str | None, Form()] = None,
-) -> dict[str, Any]:
-    rt = runtime_of(request)
-    try:
-        text = records.file.read().decode("utf-8")
-    except UnicodeDecodeError:
-        raise RuleViolation("the records file is not UTF-8 text", hint=N_("send JSON Lines in UTF-8")) from None
-    loaded = read_records(text, records.filename or "records")
-    cmd = CloseBusiness(name, kind, closed_on, why, country, licence)
-    business_id, result = close_business(cmd, loaded, rt.uow(who.actor), rt.clock, rt.policy)
-    return {"business_id": business_id, "records": result.loaded, "events": result.events,
-            "already_registered": len(result.duplicates)}  # fmt: skip
-
-
-@router.post("/imports", summary="Import a CSV, JSON Lines or EPCIS 2.0 file; rejected rows are listed")
-def import_records(
-    request: Request, file: UploadFile, who: Annotated[Principal, Depends(allow("registry.import"))]
-) -> dict[str, Any]:
-    rt = runtime_of(request)
-    suffix = Path(file.filename or "upload.csv").suffix or ".csv"
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"upload{suffix}"
-        path.write_bytes(file.file.read())
-        report = import_file(ImportFile(path, workers=1), lambda: rt.uow(who.actor), rt.clock, rt.policy)
-        rejects = path.with_name(path.name + ".rejects.csv")
-        rejected_rows = rejects.read_text(encoding="utf-8").splitlines()[1:201] if rejects.exists() else []
-    return {
-        "read": report.read,
-        "imported": report.imported,
-        "duplicates": report.duplicates,
-        "rejected": report.rejected,
-        "rejected_rows": rejected_rows,
-        "sha256": report.sha256,
-    }
+    cmd = registry.AssignMark(weapon_id, body.country, body.why, body.location, body.text)
+    return _recorded(registry.assign_mark(cmd, rt.uow(who), rt.clock, rt.policy))
 
 
 @router.get("/verify", summary="Recompute the hash chain and every weapon's projection")
-def verify_store(request: Request, who: Annotated[Principal, Depends(allow("registry.verify"))]) -> dict[str, Any]:
+def verify(request: Request, who: Caller) -> dict[str, Any]:
     rt = runtime_of(request)
-    report = verify(rt.engine, rt.policy)
+    report = integrity.verify(rt.uow(who), rt.policy)
     return {"ok": report.ok, **{k: v for k, v in dataclasses.asdict(report).items() if k != "ok"}}

@@ -5,24 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from armtrace.api.auth import allow, runtime_of
+from armtrace.api.auth import Caller, runtime_of
 from armtrace.api.errors import PROBLEMS
 from armtrace.api.params import MAX_ID
-from armtrace.domain.accounts import Principal
-from armtrace.services import approvals as two_person
-from armtrace.services.retention import PurgeRecords, eligible
+from armtrace.services import retention
 
 router = APIRouter(prefix="/api/v1/retention", tags=["retention"], responses=PROBLEMS)
-Purger = Annotated[Principal, Depends(allow("registry.purge"))]
 
 
 @router.get("/due", summary="Weapons past their retention date that have left the territory")
-def due(request: Request, who: Purger) -> dict[str, Any]:
+def due(request: Request, who: Caller) -> dict[str, Any]:
     rt = runtime_of(request)
-    ids = eligible(rt.uow(who.actor), rt.clock.now().date())
+    ids = retention.due(rt.uow(who), rt.clock)
     return {"weapon_ids": ids, "count": len(ids)}
 
 
@@ -37,8 +34,8 @@ class PurgeIn(BaseModel):
     status_code=202,
     summary="Ask to archive and remove records past retention; a second person's approval carries it out",
 )
-def purge(request: Request, body: PurgeIn, who: Purger) -> dict[str, Any]:
+def purge(request: Request, body: PurgeIn, who: Caller) -> dict[str, Any]:
     rt = runtime_of(request)
-    cmd = PurgeRecords(tuple(body.weapon_ids), body.why, Path(rt.settings.archive_dir).resolve())
-    handled = two_person.ask_purge(cmd, rt.uow(who.actor), rt.clock)
+    cmd = retention.PurgeRecords(tuple(body.weapon_ids), body.why, Path(rt.settings.archive_dir).resolve())
+    handled = retention.purge(cmd, rt.uow(who), rt.clock)
     return {"status": "waiting", "approval_id": handled.approval_id}

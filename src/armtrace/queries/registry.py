@@ -49,6 +49,7 @@ class Page:
     total: int
     page: int
     per_page: int
+    holders: bool = True  # whether holders' names are in it, or withheld
 
 
 def list_weapons(conn: sa.Connection, f: WeaponFilter, page: int = 1, per_page: int = 50, holders: bool = True) -> Page:
@@ -97,7 +98,7 @@ def list_weapons(conn: sa.Connection, f: WeaponFilter, page: int = 1, per_page: 
         .offset((page - 1) * per_page)
     )
     items = [WeaponRow(**{**r._mapping, **({} if holders else {"holder": None})}) for r in rows]
-    return Page(items, total, page, per_page)
+    return Page(items, total, page, per_page, holders)
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ class WeaponDetail:
     timeline: list[TimelineEntry]
     gaps: list[MarkingGap]
     business: str | None = None
+    holders: bool = True  # whether holders' names are in it, or withheld
 
 
 def _summary(p: dict[str, Any], holders: bool = True) -> str:
@@ -193,7 +195,7 @@ def weapon_detail(conn: sa.Connection, weapon_id: int, holders: bool = True) -> 
     weapon = dict(row._mapping)
     if not holders:
         weapon["holder"] = None
-    return WeaponDetail(weapon, marks, timeline, gaps, business)
+    return WeaponDetail(weapon, marks, timeline, gaps, business, holders)
 
 
 @dataclass

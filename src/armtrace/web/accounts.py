@@ -7,22 +7,19 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from armtrace.domain.accounts import NOBODY
 from armtrace.domain.errors import NotPermitted
 from armtrace.services import accounts
 from armtrace.web import sessions
 from armtrace.web.auth import Changing, runtime_of
-from armtrace.web.render import render
+from armtrace.web.render import local, render
 
 router = APIRouter(include_in_schema=False)
 
 
-def _safe_next(target: str | None) -> str:
-    return target if target and target.startswith("/") and not target.startswith("//") else "/"
-
-
 @router.get("/signin")
 def signin_form(request: Request, next: str = "/") -> Response:
-    return render(request, "accounts/signin.html", next=_safe_next(next), username="", error=None)
+    return render(request, "accounts/signin.html", next=local(next), username="", error=None)
 
 
 @router.post("/signin")
@@ -34,13 +31,11 @@ def signin(
 ) -> Response:
     rt = runtime_of(request)
     try:
-        principal = accounts.sign_in(username, password, rt.uow(), rt.clock)
-    except NotPermitted as exc:
-        return render(
-            request, "accounts/signin.html", status_code=401, next=_safe_next(next), username=username, error=exc
-        )
+        principal = accounts.sign_in(username, password, rt.uow(NOBODY), rt.clock)
+    except NotPermitted as exc:  # wrong password or locked: either way the browser is not signed in (401)
+        return render(request, "accounts/signin.html", status_code=401, next=local(next), username=username, error=exc)
     cookie, _ = sessions.issue(principal.actor.id, rt.clock.now(), rt.settings.session_hours, rt.settings.secret_key)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    response = RedirectResponse(local(next), status_code=303)
     response.set_cookie(
         sessions.COOKIE,
         cookie,

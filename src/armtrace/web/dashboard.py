@@ -1,14 +1,15 @@
-"""The dashboard: what needs me today — requests to acknowledge or answer, overdue items, the registry."""
+"""The dashboard: what needs me today — requests to acknowledge or answer, overdue items, the registry.
+
+Each card is what its service gives the user; a card whose service refuses them is left out.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from armtrace.queries.approvals import approvals
-from armtrace.queries.registry import registry_summary
-from armtrace.queries.tracing import list_requests
-from armtrace.web.auth import User, runtime_of
+from armtrace.services import approvals, registry, tracing
+from armtrace.web.auth import User, runtime_of, unless_refused
 from armtrace.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -17,19 +18,17 @@ router = APIRouter(include_in_schema=False)
 @router.get("/")
 def dashboard(request: Request, who: User) -> Response:
     rt = runtime_of(request)
-    now = rt.clock.now()
-    with rt.engine.connect() as conn:
-        tracing = list_requests(conn, now, limit=500) if who.may("tracing.read") else []
-        overdue = list_requests(conn, now, only_overdue=True) if who.may("tracing.read") else []
-        summary = registry_summary(conn, top=5) if who.may("registry.read") else None
-        waiting = approvals(conn) if who.may("approvals.decide") else []
-    incoming = [r for r in tracing if r.direction == "incoming"]
+    uow = rt.uow(who)
+    recent = unless_refused(lambda: tracing.list_requests(uow, rt.clock, limit=500))
+    overdue = unless_refused(lambda: tracing.list_requests(uow, rt.clock, only_overdue=True))
+    incoming = [r for r in recent or [] if r.direction == "incoming"]
     return render(
         request,
         "dashboard.html",
+        tracing=recent is not None,
         to_acknowledge=[r for r in incoming if r.status == "sent"],
         to_answer=[r for r in incoming if r.status == "acknowledged"],
-        overdue=overdue,
-        summary=summary,
-        waiting=waiting,
+        overdue=overdue or [],
+        summary=unless_refused(lambda: registry.summary(uow, top=5)),
+        waiting=unless_refused(lambda: approvals.waiting(uow)),
     )

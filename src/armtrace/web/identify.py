@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from armtrace.domain.accounts import Principal
-from armtrace.domain.errors import RuleViolation
-from armtrace.queries.identify import IdentifyQuery, identify
-from armtrace.services import accounts
-from armtrace.web.auth import allowed, csrf_checked, runtime_of
+from armtrace.domain.errors import ArmtraceError, response_for
+from armtrace.queries.identify import IdentifyQuery
+from armtrace.services import identify
+from armtrace.web.auth import Changing, User, runtime_of
 from armtrace.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -19,15 +18,14 @@ FIELDS = ("serial", "manufacturer", "model", "calibre", "category", "country")
 
 
 @router.get("/identify")
-def identify_form(request: Request, who: Annotated[Principal, Depends(allowed("identify.search"))]) -> Response:
+def identify_form(request: Request, who: User) -> Response:
     return render(request, "identify/identify.html", asked=dict.fromkeys(FIELDS, ""), found=None, error=None)
 
 
 @router.post("/identify")
 def identify_marks(
     request: Request,
-    who: Annotated[Principal, Depends(allowed("identify.search"))],
-    checked: Annotated[Principal, Depends(csrf_checked)],
+    who: Changing,
     serial: Annotated[str, Form()] = "",
     manufacturer: Annotated[str, Form()] = "",
     model: Annotated[str, Form()] = "",
@@ -38,13 +36,12 @@ def identify_marks(
     rt = runtime_of(request)
     asked = {"serial": serial, "manufacturer": manufacturer, "model": model, "calibre": calibre,
              "category": category, "country": country}  # fmt: skip
-    given = {k: v.strip() for k, v in asked.items() if v.strip()}
-    found, error = None, None
+    given = {k: v.strip() or None for k, v in asked.items()}
+    q = IdentifyQuery(given["serial"], given["manufacturer"], given["country"], given["model"], given["calibre"],
+                      given["category"])  # fmt: skip
     try:
-        with rt.engine.connect() as conn:
-            found = identify(conn, IdentifyQuery(**given))  # type: ignore[arg-type]
-    except RuleViolation as exc:
-        error = exc
-    accounts.record_access(who.actor, "identify:search", None, given, rt.uow(who.actor), rt.clock)
-    return render(request, "identify/identify.html", status_code=422 if error else 200, asked=asked, found=found,
-                  error=error)  # fmt: skip
+        found = identify.identify(q, rt.uow(who))
+    except ArmtraceError as exc:  # the marks as typed stay in the form, with what would help
+        return render(request, "identify/identify.html", status_code=response_for(exc)[0], asked=asked, found=None,
+                      error=exc)  # fmt: skip
+    return render(request, "identify/identify.html", asked=asked, found=found, error=None)

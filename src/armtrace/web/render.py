@@ -56,3 +56,9 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     if request.query_params.get("lang") in i18n.LANGUAGES:
         response.set_cookie(i18n.COOKIE, lang, max_age=365 * 86400, samesite="lax")
     return response
+
+
+def local(target: str | None) -> str:
+    """Where to send the browser next: a path on this node, never another site ('//evil.example', and
+    '/\\evil.example', which browsers read the same way)."""
+    return target if target and target.startswith("/") and not target.startswith(("//", "/\\")) else "/"

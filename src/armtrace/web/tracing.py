@@ -5,28 +5,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
-from armtrace.domain.accounts import Principal
-from armtrace.domain.errors import RuleViolation
+from armtrace.domain.errors import ArmtraceError, response_for
 from armtrace.domain.tracing import FailureReason, Markings, Outcome, Restriction
-from armtrace.queries.approvals import approvals
-from armtrace.queries.disclosure import draft_answer
-from armtrace.queries.registry import weapon_detail
-from armtrace.queries.tracing import list_requests, peers, request_detail, statistics_of
-from armtrace.services import accounts, tracing
-from armtrace.services import approvals as two_person
-from armtrace.web.auth import allowed, csrf_checked, runtime_of
+from armtrace.queries.disclosure import Disclosure
+from armtrace.services import exchange, registry, tracing
+from armtrace.web.auth import Changing, User, runtime_of, unless_refused
 from armtrace.web.charts import bars
+from armtrace.web.params import OptionalId, record_id
 from armtrace.web.render import render
 
 router = APIRouter(include_in_schema=False)
-Reader = Annotated[Principal, Depends(allowed("tracing.read"))]
-Officer = Annotated[Principal, Depends(allowed("tracing.act"))]
-Checked = Annotated[Principal, Depends(csrf_checked)]
 PREFILLED = ("manufacturer", "serial", "model", "category", "calibre", "country_of_manufacture")
-MAX_ID = 2**63 - 1
 CHOICES = {
     "outcomes": [o.value for o in Outcome],
     "restrictions": [r.value for r in Restriction],
@@ -35,132 +28,107 @@ CHOICES = {
 
 
 @router.get("/trace")
-def requests(request: Request, who: Reader, box: str = "inbox") -> Response:
+def requests(request: Request, who: User, box: str = "inbox") -> Response:
     rt = runtime_of(request)
-    with rt.engine.connect() as conn:
-        rows = list_requests(conn, rt.clock.now(), limit=500)
+    rows = tracing.list_requests(rt.uow(who), rt.clock, limit=500)
     direction = "incoming" if box == "inbox" else "outgoing"
     return render(request, "tracing/requests.html", box=box, rows=[r for r in rows if r.direction == direction])
 
 
 @router.get("/trace/new")
-def new_form(
-    request: Request, who: Officer, weapon_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None
-) -> Response:
+def new_form(request: Request, who: User, weapon_id: OptionalId = None) -> Response:
     """The request form; opened from a recovered weapon's page, its markings come from the record."""
+    rt = runtime_of(request)
+    uow = rt.uow(who)
+    peers = exchange.peers(uow)
     form: dict[str, object] = {"weapon_id": weapon_id or "", "bases": ["a"]}
     if weapon_id is not None:
-        rt = runtime_of(request)
-        with rt.engine.connect() as conn:
-            w = weapon_detail(conn, weapon_id, holders=False).weapon
-        form.update(
-            {
-                k: w.get(k) or ""
-                for k in ("manufacturer", "serial", "model", "category", "calibre", "country_of_manufacture")
-            }
-        )
+        w = registry.show_weapon(weapon_id, uow, holders=False).weapon
+        form.update({k: w.get(k) or "" for k in PREFILLED})
         form["serial_obliterated"] = w.get("marking_condition") in ("obliterated", "partially_obliterated")
-    return render(request, "tracing/new.html", form=form, error=None, peers=_peers(request))
+    return render(request, "tracing/new.html", form=form, error=None, peers=peers)
 
 
 @router.post("/trace/new")
-async def new(request: Request, who: Officer, checked: Checked) -> Response:
+async def new(request: Request, who: Changing) -> Response:
     rt = runtime_of(request)
     form = await request.form()
-    values = {k: str(v).strip() for k, v in form.items() if k not in ("csrf", "bases")}
-    bases = tuple(str(b) for b in form.getlist("bases"))
-    markings = Markings(
-        values.get("manufacturer") or None,
-        values.get("serial") or None,
-        values.get("country_of_manufacture") or None,
-        values.get("model") or None,
-        values.get("last_import_country") or None,
-        bool(values.get("serial_obliterated")),
-    )
-    photos = tuple(p.strip() for p in values.get("photographs", "").splitlines() if p.strip())
-    weapon = values.get("weapon_id", "")
     try:
-        ref = tracing.draft_request(
-            tracing.DraftRequest(
-                bases, values.get("legal_justification", ""), values.get("circumstances", ""), markings,
-                values.get("category") or None, values.get("calibre") or None, values.get("intended_use", ""),
-                photographs=photos, requested=values.get("requested") or None,
-                weapon_id=_record_id(weapon),
-            ),
-            rt.uow(who.actor),
-            rt.clock,
-        )  # fmt: skip
-    except RuleViolation as exc:
-        typed = {**values, "bases": list(bases)}
-        return render(request, "tracing/new.html", status_code=422, form=typed, error=exc, peers=_peers(request))
+        ref = tracing.draft_request(_draft(form), rt.uow(who), rt.clock)
+    except ArmtraceError as exc:  # every field as typed, each problem at its field
+        typed = {**{k: str(v).strip() for k, v in form.items() if k != "csrf"}, "bases": form.getlist("bases")}
+        return render(request, "tracing/new.html", status_code=response_for(exc)[0], form=typed, error=exc,
+                      peers=exchange.peers(rt.uow(who)))  # fmt: skip
     return RedirectResponse(f"/trace/{ref}", status_code=303)
 
 
-def _record_id(text: str) -> int | None:
-    """A record number typed in a form, if it is one."""
-    text = text.strip()
-    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID else None
-
-
-def _peers(request: Request) -> list[tuple[str, str | None]]:
-    with runtime_of(request).engine.connect() as conn:
-        return peers(conn)
+def _draft(form: FormData) -> tracing.DraftRequest:
+    """The request form as the command: an empty field is a value not given."""
+    v = {k: str(x).strip() for k, x in form.items() if k not in ("csrf", "bases")}
+    markings = Markings(
+        v.get("manufacturer") or None,
+        v.get("serial") or None,
+        v.get("country_of_manufacture") or None,
+        v.get("model") or None,
+        v.get("last_import_country") or None,
+        bool(v.get("serial_obliterated")),
+    )
+    return tracing.DraftRequest(
+        tuple(str(b) for b in form.getlist("bases")),
+        v.get("legal_justification", ""),
+        v.get("circumstances", ""),
+        markings,
+        v.get("category") or None,
+        v.get("calibre") or None,
+        v.get("intended_use", ""),
+        photographs=tuple(p.strip() for p in v.get("photographs", "").splitlines() if p.strip()),
+        requested=v.get("requested") or None,
+        weapon_id=record_id(v.get("weapon_id", "")),
+    )
 
 
 @router.get("/trace/{request_id}")
-def case(
-    request: Request,
-    request_id: str,
-    who: Reader,
-    weapon_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-) -> Response:
+def case(request: Request, request_id: str, who: User, weapon_id: OptionalId = None) -> Response:
     rt = runtime_of(request)
-    with rt.engine.connect() as conn:
-        d = request_detail(conn, request_id, rt.clock.now())
-        draft = None
-        waiting = approvals(conn, subject=request_id)
-        open_ = d["direction"] == "incoming" and d["status"] in ("sent", "acknowledged")
-        if open_ and not waiting and who.may("tracing.act"):
-            draft = draft_answer(conn, request_id, weapon_id)
-    if draft is not None:  # the draft shows the registry's record, holders included
-        accounts.record_access(who.actor, "tracing:answer:draft", request_id, None, rt.uow(who.actor), rt.clock)
-    return render(request, "tracing/case.html", d=d, draft=draft, choices=CHOICES, error=None, waiting=waiting)
+    uow = rt.uow(who)
+    found = tracing.show_request(request_id, uow, rt.clock)
+    draft = None
+    if tracing.answerable(found):  # drafted from the registry, holders included: for those who may answer
+        draft = unless_refused(lambda: tracing.draft_answer(request_id, uow, weapon_id))
+    return _case(request, found, draft=draft)
 
 
-@router.post("/approvals/{approval_id}/{decision}")
-def decide(
+def _case(
     request: Request,
-    approval_id: Annotated[int, Path(ge=1, le=MAX_ID)],
-    decision: str,
-    who: Annotated[Principal, Depends(allowed("approvals.decide"))],
-    checked: Checked,
-    note: Annotated[str, Form()] = "",
-    back: Annotated[str, Form()] = "/",
+    found: tracing.Case,
+    status: int = 200,
+    draft: Disclosure | None = None,
+    typed: dict[str, str] | None = None,
+    error: ArmtraceError | None = None,
 ) -> Response:
-    """A second officer approves (the act is then carried out) or rejects, with the reason."""
-    rt = runtime_of(request)
-    two_person.decide(approval_id, decision == "approve", note or None, who, rt.uow, rt.clock, rt.policy)
-    return RedirectResponse(back if back.startswith("/") and not back.startswith("//") else "/", status_code=303)
+    return render(request, "tracing/case.html", status_code=status, d=found.request, waiting=found.waiting,
+                  answerable=tracing.answerable(found), draft=draft, typed=typed, choices=CHOICES,
+                  error=error)  # fmt: skip
 
 
 @router.post("/trace/{request_id}/send")
-def send(request: Request, request_id: str, who: Officer, checked: Checked) -> Response:
+def send(request: Request, request_id: str, who: Changing) -> Response:
     rt = runtime_of(request)
-    tracing.send_request(request_id, rt.uow(who.actor), rt.clock, rt.deadlines)
+    tracing.send_request(request_id, rt.uow(who), rt.clock, rt.deadlines)
     return RedirectResponse(f"/trace/{request_id}", status_code=303)
 
 
 @router.post("/trace/{request_id}/acknowledge")
-def acknowledge(request: Request, request_id: str, who: Officer, checked: Checked) -> Response:
+def acknowledge(request: Request, request_id: str, who: Changing) -> Response:
     rt = runtime_of(request)
-    tracing.acknowledge(request_id, rt.uow(who.actor), rt.clock)
+    tracing.acknowledge(request_id, rt.uow(who), rt.clock)
     return RedirectResponse(f"/trace/{request_id}", status_code=303)
 
 
 @router.post("/trace/{request_id}/follow")
-def follow(request: Request, request_id: str, who: Officer, checked: Checked) -> Response:
+def follow(request: Request, request_id: str, who: Changing) -> Response:
     rt = runtime_of(request)
-    ref = tracing.follow(request_id, rt.uow(who.actor), rt.clock)
+    ref = tracing.follow(request_id, rt.uow(who), rt.clock)
     return RedirectResponse(f"/trace/{ref}", status_code=303)
 
 
@@ -168,8 +136,7 @@ def follow(request: Request, request_id: str, who: Officer, checked: Checked) ->
 def answer(
     request: Request,
     request_id: str,
-    who: Officer,
-    checked: Checked,
+    who: Changing,
     outcome: Annotated[str, Form()] = "",
     restriction: Annotated[str, Form()] = "",
     failure: Annotated[str, Form()] = "",
@@ -177,29 +144,26 @@ def answer(
     next_country: Annotated[str, Form()] = "",
     weapon_id: Annotated[str, Form()] = "",
 ) -> Response:
+    """Send the answer as the form shows it; one that discloses registry data waits for a second officer."""
     rt = runtime_of(request)
     cmd = tracing.AnswerRequest(
         request_id, outcome, restriction or None, failure or None,
         tuple(line.strip() for line in facts.splitlines() if line.strip()), next_country or None,
-        _record_id(weapon_id),
+        record_id(weapon_id),
     )  # fmt: skip
     try:
-        two_person.answer_or_ask(cmd, rt.uow(who.actor), rt.clock)
-    except RuleViolation as exc:
-        with rt.engine.connect() as conn:
-            d = request_detail(conn, request_id, rt.clock.now())
+        tracing.answer(cmd, rt.uow(who), rt.clock)
+    except ArmtraceError as exc:  # the answer as typed stays in the form, with what was wrong
         typed = {"outcome": outcome, "restriction": restriction, "failure": failure, "facts": facts,
                  "next_country": next_country, "weapon_id": weapon_id}  # fmt: skip
-        return render(request, "tracing/case.html", status_code=422, d=d, draft=None, typed=typed, choices=CHOICES,
-                      error=exc, waiting=[])  # fmt: skip
+        found = tracing.show_request(request_id, rt.uow(who), rt.clock)
+        return _case(request, found, status=response_for(exc)[0], typed=typed, error=exc)
     return RedirectResponse(f"/trace/{request_id}", status_code=303)
 
 
 @router.get("/statistics")
-def statistics(request: Request, who: Annotated[Principal, Depends(allowed("tracing.statistics"))]) -> Response:
-    rt = runtime_of(request)
-    with rt.engine.connect() as conn:
-        s = statistics_of(conn)
+def statistics(request: Request, who: User) -> Response:
+    s = tracing.statistics(runtime_of(request).uow(who))
     answer_days = [(c.name, c.median_and_p90(c.days_to_answer)[0] or 0.0) for c in s.by_counterpart]
     return render(
         request,
