@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from armtrace.api.auth import Caller, runtime_of
 from armtrace.api.errors import PROBLEMS, WAITING
 from armtrace.api.params import MAX_ID, OptionalId, PageNumber, PerPage
-from armtrace.domain.tracing import Markings
 from armtrace.queries.tracing import Counterpart
 from armtrace.services import tracing
 
@@ -46,13 +45,7 @@ class RequestIn(BaseModel):
     weapon_id: int | None = Field(None, ge=1, le=MAX_ID)
 
     def command(self) -> tracing.DraftRequest:
-        values = self.model_dump(exclude={"markings", "bases", "photographs"})
-        return tracing.DraftRequest(
-            **values,
-            bases=tuple(self.bases),
-            markings=Markings(**self.markings.model_dump()),
-            photographs=tuple(self.photographs),
-        )
+        return tracing.DraftRequest.of(self.model_dump())
 
 
 class AnswerIn(BaseModel):

@@ -11,6 +11,7 @@ twice is applied once.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -65,6 +66,39 @@ class DraftRequest:
     requested: str | None = None  # a peer node; by default the State the marks point to
     weapon_id: int | None = None
     parent_id: str | None = None
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> DraftRequest:
+        """The request from plain values, as an API body, a form, command-line options or a stored request
+        give them (`markings` a mapping, lists for the tuples); an empty value is a value not given."""
+        marks = values.get("markings") or {}
+        return cls(
+            bases=tuple(str(b) for b in values.get("bases") or ()),
+            legal_justification=str(values.get("legal_justification") or ""),
+            circumstances=str(values.get("circumstances") or ""),
+            markings=Markings(
+                _given(marks, "manufacturer"),
+                _given(marks, "serial"),
+                _given(marks, "country_of_manufacture"),
+                _given(marks, "model"),
+                _given(marks, "last_import_country"),
+                bool(marks.get("serial_obliterated")),
+            ),
+            category=_given(values, "category"),
+            calibre=_given(values, "calibre"),
+            intended_use=str(values.get("intended_use") or ""),
+            priority=str(values.get("priority") or Priority.ROUTINE.value),
+            urgency_reason=_given(values, "urgency_reason"),
+            photographs=tuple(str(p).strip() for p in values.get("photographs") or () if str(p).strip()),
+            requested=_given(values, "requested"),
+            weapon_id=values.get("weapon_id") or None,
+            parent_id=_given(values, "parent_id"),
+        )
+
+
+def _given(values: Mapping[str, Any], key: str) -> Any:
+    value = values.get(key)
+    return None if value is None or (isinstance(value, str) and not value.strip()) else value
 
 
 def _content(cmd: DraftRequest) -> RequestContent:
@@ -187,6 +221,20 @@ class AnswerRequest:
     facts: tuple[str, ...] = ()
     next_country: str | None = None
     weapon_id: int | None = None  # the record the answer was drawn from
+
+    @classmethod
+    def as_drafted(cls, request_id: str, draft: disclosure.Disclosure) -> AnswerRequest:
+        """The answer exactly as drafted from the registry and shown, from the record it was drawn from."""
+        a = draft.answer
+        return cls(
+            request_id,
+            a.outcome.value,
+            a.restriction.value if a.restriction else None,
+            a.failure.value if a.failure else None,
+            a.facts,
+            a.next_country,
+            draft.weapon_id,
+        )
 
 
 def _checked_answer(cmd: AnswerRequest) -> Answer:
@@ -314,22 +362,7 @@ def follow(request_id: str, uow: UnitOfWork, clock: Clock) -> str:
             )
         requested = _peer_for(uow, next_country)
         content = json.loads(r["content"])
-    markings = Markings(**content["markings"])
-    cmd = DraftRequest(
-        tuple(content["bases"]),
-        content["legal_justification"],
-        content["circumstances"],
-        markings,
-        content["category"],
-        content["calibre"],
-        content["intended_use"],
-        content["priority"],
-        content["urgency_reason"],
-        tuple(content["photographs"]),
-        requested,
-        r["weapon_id"],
-        request_id,
-    )
+    cmd = DraftRequest.of({**content, "requested": requested, "weapon_id": r["weapon_id"], "parent_id": request_id})
     return draft_request(cmd, uow, clock)
 
 

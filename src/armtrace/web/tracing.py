@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from armtrace.domain.errors import ArmtraceError, response_for
-from armtrace.domain.tracing import FailureReason, Markings, Outcome, Restriction
+from armtrace.domain.tracing import FailureReason, Outcome, Restriction
 from armtrace.queries.disclosure import Disclosure
 from armtrace.services import exchange, registry, tracing
 from armtrace.web.auth import Changing, User, runtime_of, unless_refused
@@ -65,25 +65,15 @@ async def new(request: Request, who: Changing) -> Response:
 def _draft(form: FormData) -> tracing.DraftRequest:
     """The request form as the command: an empty field is a value not given."""
     v = {k: str(x).strip() for k, x in form.items() if k not in ("csrf", "bases")}
-    markings = Markings(
-        v.get("manufacturer") or None,
-        v.get("serial") or None,
-        v.get("country_of_manufacture") or None,
-        v.get("model") or None,
-        v.get("last_import_country") or None,
-        bool(v.get("serial_obliterated")),
-    )
-    return tracing.DraftRequest(
-        tuple(str(b) for b in form.getlist("bases")),
-        v.get("legal_justification", ""),
-        v.get("circumstances", ""),
-        markings,
-        v.get("category") or None,
-        v.get("calibre") or None,
-        v.get("intended_use", ""),
-        photographs=tuple(p.strip() for p in v.get("photographs", "").splitlines() if p.strip()),
-        requested=v.get("requested") or None,
-        weapon_id=record_id(v.get("weapon_id", "")),
+    marks = ("manufacturer", "serial", "country_of_manufacture", "model", "last_import_country", "serial_obliterated")
+    return tracing.DraftRequest.of(
+        {
+            **v,
+            "bases": form.getlist("bases"),
+            "markings": {k: v.get(k) for k in marks},
+            "photographs": v.get("photographs", "").splitlines(),
+            "weapon_id": record_id(v.get("weapon_id", "")),
+        }
     )
 
 
