@@ -9,12 +9,19 @@ import sys
 from pathlib import Path
 
 ARMTRACE = [sys.executable, "-m", "armtrace.cli.main"]
+PASSWORD = "demo passphrase 2026"
 
 
-def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(cwd: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARMTRACE_")}
     return subprocess.run(
-        [*ARMTRACE, *args], cwd=cwd, env={**env, "COLUMNS": "160"}, capture_output=True, text=True, timeout=300
+        [*ARMTRACE, *args],
+        cwd=cwd,
+        env={**env, "COLUMNS": "160"},
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -42,13 +49,25 @@ def test_the_demo_builds_a_registry_that_verifies_and_the_next_commands_find_it(
     for store, expected in (("bel", [("officer", "supervisor", "approved")]), ("uga", [])):
         with sqlite3.connect(tmp_path / f"armtrace-demo-{store}.db") as db:
             assert db.execute("SELECT requested_by, decided_by, status FROM approvals").fetchall() == expected
+    with sqlite3.connect(tmp_path / "armtrace-demo.db") as db:  # Kenya: a holder corrected, an answer disclosed
+        approved = db.execute("SELECT act, requested_by, decided_by, status FROM approvals ORDER BY id").fetchall()
+        searched = db.execute("SELECT actor FROM access_log WHERE action = 'identify:search'").fetchall()
+    assert approved == [
+        ("registry:correct_holder", "registrar", "supervisor", "approved"),
+        ("tracing:disclose", "officer", "supervisor", "approved"),
+    ]
+    assert searched == [("officer",)] * 4  # the four recovered weapons, identified by the signed-in officer
+    assert "export ARMTRACE_USER=officer" in demo.stdout
     for side in ("armtrace-demo-bel.db", "armtrace-demo-uga.db"):
         assert (tmp_path / side).exists()
     verify = run(tmp_path, "verify")
     assert verify.returncode == 0, verify.stdout + verify.stderr
     assert "OK" in verify.stdout and "Using the demo store" in verify.stderr
-    listed = run(tmp_path, "trace", "list")
-    assert listed.returncode == 0 and "UGA-NFP" in listed.stdout and "traced" in listed.stdout
+    refused = run(tmp_path, "trace", "list")
+    assert refused.returncode == 5 and "armtrace --user NAME" in refused.stderr
+    listed = run(tmp_path, "--user", "officer", "--password-stdin", "trace", "list", input=PASSWORD + "\n")
+    assert listed.returncode == 0, listed.stderr
+    assert "UGA-NFP" in listed.stdout and "traced" in listed.stdout
 
 
 def test_the_demo_refuses_to_overwrite_an_existing_store(tmp_path: Path) -> None:

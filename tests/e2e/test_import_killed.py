@@ -11,16 +11,23 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from armtrace.domain.accounts import NOBODY, Principal, Role
+from armtrace.domain.actors import Actor, SystemClock
+from armtrace.services.accounts import AddUser, add_first_administrator
 from armtrace.services.integrity import verify
 from armtrace.store import tables as t
 from armtrace.store.engine import make_engine
+from armtrace.store.uow import UnitOfWork
 from bench.registry import write_csv
 
 ROWS = 6000
+PASSWORD = "bulk loader passphrase 9182"
+AUDITOR = Principal(Actor("auditor", "Auditor"), frozenset({Role.AUDITOR}))
 
 
 def armtrace(url: str, *args: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "ARMTRACE_DATABASE_URL": url}
+    """The command, signed in as the registry's administrator (the one account of this store)."""
+    env = {**os.environ, "ARMTRACE_DATABASE_URL": url, "ARMTRACE_USER": "registrar", "ARMTRACE_PASSWORD": PASSWORD}
     return subprocess.Popen(
         [sys.executable, "-m", "armtrace.cli.main", *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
@@ -30,6 +37,10 @@ def test_a_killed_import_run_again_imports_every_row_exactly_once(store_url: str
     source = tmp_path / "register.csv"
     write_csv(source, ROWS, seed=3)
     engine = make_engine(store_url)
+    clock = SystemClock()
+    add_first_administrator(
+        AddUser("registrar", "Registrar", PASSWORD, ("admin",)), UnitOfWork(engine, NOBODY, clock), clock
+    )
     import_cmd = ("import", str(source), "--batch-size", "100")
     first = armtrace(store_url, *import_cmd)
     done = 0
@@ -54,5 +65,5 @@ def test_a_killed_import_run_again_imports_every_row_exactly_once(store_url: str
         progress = conn.execute(sa.select(t.import_files)).one()
     assert weapons == ROWS and progress.rows_done == ROWS and progress.imported == ROWS
     assert distinct == len({line.split(",")[0] for line in source.read_text().splitlines()[1:]})
-    assert verify(uow()).ok
+    assert verify(UnitOfWork(engine, AUDITOR, clock)).ok
     engine.dispose()

@@ -3,7 +3,8 @@ to Kenya, where it was stolen. Kenya's node is stopped mid-way and started again
 arrives exactly once, and forged, altered and replayed envelopes are refused over HTTP.
 
 Each node is a real `armtrace serve` process on its own loopback port and its own store
-(SQLite files, or PostgreSQL databases); the officers act through the real CLI.
+(SQLite files, or PostgreSQL databases), its background delivery done by its scheduler; the
+officers act through the real CLI, each signed in as themselves.
 """
 
 from __future__ import annotations
@@ -26,14 +27,14 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from armtrace.api.server import free_port
+from armtrace.app import free_port
+from armtrace.domain.accounts import Principal, Role
 from armtrace.domain.actors import Actor, SystemClock
+from armtrace.domain.records import AddWeapon, EventInput, WeaponRecord
 from armtrace.exchange.envelope import Envelope, create_key, signed
-from armtrace.services import tracing as tr
+from armtrace.services import exchange as ex
 from armtrace.services.accounts import AddUser, add_user
-from armtrace.services.intake import EventInput
-from armtrace.services.records import WeaponRecord, load_records
-from armtrace.services.registry import AddWeapon
+from armtrace.services.records import load_records
 from armtrace.store import tables as t
 from armtrace.store.engine import make_engine
 from armtrace.store.migrate import upgrade
@@ -67,14 +68,17 @@ class Node:
         return make_engine(self.url)
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, Actor(self.node_id.lower(), f"{self.country} officer"), SystemClock())
+        """The node's set-up, by its administrator: accounts, identity, peers, the registry's records."""
+        admin = Principal(
+            Actor(f"{self.node_id.lower()}-admin", f"{self.country} administrator"), frozenset({Role.ADMIN})
+        )
+        return UnitOfWork(self.engine, admin, SystemClock())
 
-    def cli(self, *args: str, user: str | None = None) -> str:
-        """The command at this node; as one of its users for the acts held to the two-person rule."""
+    def cli(self, *args: str, user: str = "officer") -> str:
+        """The command at this node, signed in as one of its users."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("ARMTRACE_")}
-        who = ["--user", user] if user else ["--as", f"{self.country}-officer"]
         done = subprocess.run(
-            [sys.executable, "-m", "armtrace.cli.main", "--db", self.url, *who, *args],
+            [sys.executable, "-m", "armtrace.cli.main", "--db", self.url, "--user", user, *args],
             env={**env, "COLUMNS": "200", "ARMTRACE_LANG": "en", "ARMTRACE_PASSWORD": PASSWORD},
             capture_output=True,
             text=True,
@@ -162,11 +166,11 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, 
         upgrade(n.engine)
         for user, role in (("officer", "tracing_officer"), ("supervisor", "tracing_officer")):
             add_user(AddUser(user, f"{n.country} {user}", PASSWORD, (role,)), n.uow(), clock)
-        public[n.node_id] = tr.init_node(tr.InitNode(n.node_id, n.country, n.key, f"{n.country} NFP"), n.uow(), clock)
+        public[n.node_id] = ex.init_node(ex.InitNode(n.node_id, n.country, n.key, f"{n.country} NFP"), n.uow(), clock)
     for n in nodes.values():
         for o in nodes.values():
             if o is not n:
-                tr.add_peer(tr.AddPeer(o.node_id, "state", o.address, public[o.node_id], o.country), n.uow(), clock)
+                ex.add_peer(ex.AddPeer(o.node_id, "state", o.address, public[o.node_id], o.country), n.uow(), clock)
     made = EventInput(
         "manufactured", why="Licence BE/1", occurred_at=at(2013, 2, 9), country="BEL", holder="FN Herstal"
     )
@@ -228,7 +232,10 @@ def test_a_chain_through_two_states_survives_a_node_restart_and_every_message_ar
     bel.cli("trace", "ack", first)
     draft = bel.cli("trace", "answer", first)
     assert "exported from BEL to KEN" in draft and "Nothing sent" in draft
-    approve(bel, bel.cli("trace", "answer", first, "--send", user="officer"))
+    with bel.engine.connect() as conn:
+        logged = conn.execute(sa.select(t.access_log.c.actor, t.access_log.c.action, t.access_log.c.object)).all()
+    assert ("officer", "tracing:answer:draft", first) in logged
+    approve(bel, bel.cli("trace", "answer", first, "--send"))
     uga.wait_for(first, "answered")
     assert json.loads(uga.request(first).answer)["next_country"] == "KEN"
 
@@ -246,7 +253,7 @@ def test_a_chain_through_two_states_survives_a_node_restart_and_every_message_ar
     ken.start()
     ken.wait_for(follow, "sent")
     ken.cli("trace", "ack", follow)
-    approve(ken, ken.cli("trace", "answer", follow, "--send", user="officer"))
+    approve(ken, ken.cli("trace", "answer", follow, "--send"))
     uga.wait_for(follow, "answered")
     chain = uga.cli("trace", "show", follow)
     assert "1. asked BEL" in chain and "2. asked KEN" in chain and "left licit control here: stolen" in chain

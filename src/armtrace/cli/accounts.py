@@ -2,7 +2,7 @@
 
 Accounts are managed by a signed-in administrator (--user), so that no one at the console
 can make a second person to approve their own act. Only a registry's first account, its
-administrator, is made without signing in.
+administrator, is made without signing in; the service refuses that once there is one.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from typing import Annotated
 import typer
 
 from armtrace.cli.output import ArmtraceGroup, _, console, ready
-from armtrace.cli.signin import signed_in
-from armtrace.domain.errors import N_, NotPermitted
+from armtrace.cli.signin import signed_in, signed_in_if_named
 from armtrace.services import accounts
 
 user = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("People who sign in to the API and the pages."))
@@ -36,18 +35,12 @@ def user_add(
     ],
 ) -> None:
     rt = ready(ctx)
-    if accounts.has_administrator(rt.uow()):
-        who = signed_in(ctx, "accounts.manage")
-    elif "admin" not in role:
-        raise NotPermitted(
-            N_("the first account of a registry is its administrator, who then adds the others"),
-            rule="armtrace permission table",
-            hint=N_("add it with --role admin, then: armtrace --user NAME user add …"),
-        )
-    else:
-        who = None  # the registry's first administrator, made at its console
-    uow = rt.uow(who.actor) if who else rt.uow()
-    accounts.add_user(accounts.AddUser(username, name, password, tuple(role)), uow, rt.clock)
+    cmd = accounts.AddUser(username, name, password, tuple(role))
+    who = signed_in_if_named(ctx)
+    if who.signed_in:
+        accounts.add_user(cmd, rt.uow(who), rt.clock)
+    else:  # the registry's first administrator, made at its console
+        accounts.add_first_administrator(cmd, rt.uow(who), rt.clock)
     console.print(
         _("User %(user)s created with roles: %(roles)s.", user=username.strip().lower(), roles=", ".join(role))
     )
@@ -61,8 +54,8 @@ def token_create(
     days: Annotated[int, Opt(help=_("Days until it expires (1-366)"))] = 90,
 ) -> None:
     rt = ready(ctx)
-    who = signed_in(ctx, "accounts.manage")
-    token_id, secret = accounts.create_token(accounts.CreateToken(username, name, days), rt.uow(who.actor), rt.clock)
+    cmd = accounts.CreateToken(username, name, days)
+    token_id, secret = accounts.create_token(cmd, rt.uow(signed_in(ctx)), rt.clock)
     console.print(
         _(
             "Token #%(token)s for %(user)s, valid %(days)s days. Its secret, shown only now:",
@@ -78,6 +71,5 @@ def token_create(
 @token.command("revoke", help=_("Revoke a token: it stops working at once."))
 def token_revoke(ctx: typer.Context, token_id: int) -> None:
     rt = ready(ctx)
-    who = signed_in(ctx, "accounts.manage")
-    accounts.revoke_token(token_id, rt.uow(who.actor), rt.clock)
+    accounts.revoke_token(token_id, rt.uow(signed_in(ctx)), rt.clock)
     console.print(_("Token #%(token)s revoked.", token=token_id))

@@ -11,8 +11,8 @@ from rich.table import Table
 from armtrace.cli.output import ArmtraceGroup, _, console, ready, word
 from armtrace.cli.signin import signed_in
 from armtrace.domain.errors import N_, RuleViolation
-from armtrace.queries.approvals import approvals
 from armtrace.services import approvals as two_person
+from armtrace.services.door import Handled
 
 app = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("Acts that wait for a second person's approval."))
 Opt = typer.Option
@@ -24,8 +24,7 @@ def approval_list(
     all_: Annotated[bool, Opt("--all", help=_("Also the decided ones"))] = False,
 ) -> None:
     rt = ready(ctx)
-    with rt.engine.connect() as conn:
-        rows = approvals(conn, None if all_ else "pending")
+    rows = two_person.waiting(rt.uow(signed_in(ctx)), status=None if all_ else "pending")
     if not rows:
         console.print(_("Nothing waits for approval."))
         return
@@ -53,8 +52,8 @@ def approval_decide(
             N_("a rejection says why"), hint=N_("give the reason with --note; the one who asked reads it")
         )
     rt = ready(ctx)
-    who = signed_in(ctx, "approvals.decide")
-    status = two_person.decide(approval_id, approve, note, who, rt.uow, rt.clock, rt.policy)
+    who = signed_in(ctx)
+    status = two_person.decide(approval_id, approve, note, rt.uow(who), rt.clock, rt.policy)
     console.print(
         _(
             "Approval #%(approval)s: %(status)s by %(user)s.",
@@ -65,12 +64,15 @@ def approval_decide(
     )
 
 
-def waiting(approval_id: int | None) -> None:
-    """Tell the one who asked that the act waits, and how a second person approves it."""
+def done_or_waiting(handled: Handled, done: str) -> None:
+    """Say the act was done (`done`, already worded), or that it waits and how a second person approves it."""
+    if handled.done:
+        console.print(done)
+        return
     console.print(
         _(
             "[bold]Waiting for approval #%(approval)s[/bold]: a second user approves it with "
             "armtrace --user NAME approval decide %(approval)s --approve",
-            approval=approval_id,
+            approval=handled.approval_id,
         )
     )

@@ -8,7 +8,9 @@ import typer
 from rich.table import Table
 
 from armtrace.cli.output import _, console, ready, word
-from armtrace.queries.identify import IdentifyQuery, identify
+from armtrace.cli.signin import signed_in
+from armtrace.queries.identify import IdentifyQuery
+from armtrace.services import identify
 
 Opt = typer.Option
 
@@ -24,8 +26,8 @@ def identify_command(
     limit: Annotated[int, Opt(min=1, max=100)] = 10,
 ) -> None:
     rt = ready(ctx)
-    with rt.engine.connect() as conn:
-        result = identify(conn, IdentifyQuery(serial, manufacturer, country, model, calibre, type_, limit))
+    q = IdentifyQuery(serial, manufacturer, country, model, calibre, type_, limit)
+    result = identify.identify(q, rt.uow(signed_in(ctx)))
     for line in result.read_as:
         console.print(_("[dim]read as:[/dim] %(reading)s", reading=word(line)))
     table = Table(

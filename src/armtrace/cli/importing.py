@@ -9,7 +9,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from armtrace.cli.output import _, console, ready, word
-from armtrace.services.importing import ImportFile, import_file
+from armtrace.cli.signin import signed_in
+from armtrace.services import importing
 
 Opt = typer.Option
 
@@ -28,6 +29,8 @@ def import_command(
     ] = None,
 ) -> None:
     rt = ready(ctx)
+    cmd = importing.ImportFile(file, format_, mapping, encoding, delimiter, rejects, batch_size, workers)
+    uow = rt.uow(signed_in(ctx))
     columns = (
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -42,13 +45,7 @@ def import_command(
             elapsed = bar.tasks[0].elapsed or 0.0
             bar.update(task, completed=done, total=total, rate=f"{done / elapsed:,.0f}" if elapsed else "—")
 
-        report = import_file(
-            ImportFile(file, format_, mapping, encoding, delimiter, rejects, batch_size, workers),
-            rt.uow,
-            rt.clock,
-            rt.policy,
-            advance,
-        )
+        report = importing.import_file(cmd, uow, rt.clock, rt.policy, advance)
     if report.already_done:
         console.print(
             _(

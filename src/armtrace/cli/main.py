@@ -1,4 +1,9 @@
-"""The root of the `armtrace` command: global options, init, verify; areas as sub-commands."""
+"""The root of the `armtrace` command: global options, init, verify; areas as sub-commands.
+
+Every command but a few acts as the user named by --user, signed in (cli/signin.py); init
+and verify act as the console's operator, who may set up the store and check it and do
+nothing else.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,11 @@ from typing import Annotated
 
 import typer
 
-from armtrace.cli import accounts, approvals, demo, identify, importing, registry, retention, tracing
+from armtrace.cli import accounts, approvals, demo, exchange, identify, importing, registry, retention, signin, tracing
 from armtrace.cli.output import ArmtraceGroup, _, console, errors, ready, runtime, word
 from armtrace.runtime import Runtime
-from armtrace.services.integrity import verify as verify_store
-from armtrace.settings import Settings
+from armtrace.services import integrity
+from armtrace.settings import load_settings
 
 DEMO_STORE = Path("armtrace-demo.db")
 
@@ -34,11 +39,11 @@ app.command(
 app.command("identify", help=_("Find the record of a recovered weapon from damaged or misread marks."))(
     identify.identify_command
 )
-app.add_typer(tracing.node, name="node")
-app.add_typer(tracing.peer, name="peer")
+app.add_typer(exchange.node, name="node")
+app.add_typer(exchange.peer, name="peer")
 app.add_typer(tracing.trace, name="trace")
-app.add_typer(tracing.outbox, name="outbox")
-app.command("serve", help=_("Run this node's HTTP server, and deliver the outbox in the background."))(tracing.serve)
+app.add_typer(exchange.outbox, name="outbox")
+app.command("serve", help=_("Run this node's HTTP server, and deliver the outbox in the background."))(exchange.serve)
 app.add_typer(accounts.user, name="user")
 app.add_typer(accounts.token, name="token")
 app.add_typer(approvals.app, name="approval")
@@ -51,17 +56,21 @@ def root(
         str | None,
         typer.Option("--db", envvar="ARMTRACE_DATABASE_URL", help=_("Store URL (default: sqlite:///armtrace.db)")),
     ] = None,
-    actor: Annotated[
-        str | None, typer.Option("--as", envvar="ARMTRACE_ACTOR", help=_("Who you are, for the change log"))
-    ] = None,
     user: Annotated[
         str | None,
         typer.Option(
             "--user",
             envvar="ARMTRACE_USER",
-            help=_("Your user of the registry, for acts held to the two-person rule and approving them"),
+            help=_(
+                "Your user of the registry: every command acts and reads signed in as them (the password is asked "
+                "for, or read with --password-stdin or from ARMTRACE_PASSWORD)"
+            ),
         ),
     ] = None,
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help=_("Read the password from the first line of standard input (scripts)")),
+    ] = False,
 ) -> None:
     overrides: dict[str, object] = {}
     if db:
@@ -74,9 +83,8 @@ def root(
             + _("Using the demo store %(path)s (set ARMTRACE_DATABASE_URL to use another).", path=DEMO_STORE)
             + "[/dim]"
         )
-    if actor:
-        overrides["actor"] = actor
-    ctx.obj = Runtime(Settings(**overrides))  # type: ignore[arg-type]
+    ctx.obj = Runtime(load_settings(**overrides))
+    signin.remember(ctx, user, password_stdin)
 
 
 @app.command("init", help=_("Create the store, or bring it up to date (Alembic migrations)."))
@@ -89,7 +97,7 @@ def init(ctx: typer.Context) -> None:
 @app.command("verify", help=_("Recompute every hash in the chain and every weapon's projection; exit 1 on any break."))
 def verify(ctx: typer.Context) -> None:
     rt = ready(ctx)
-    report = verify_store(rt.engine, rt.policy)
+    report = integrity.verify(rt.uow(rt.operator), rt.policy)
     console.print(
         _(
             "Checked %(events)s events (%(archived)s archived) and %(weapons)s weapons.",

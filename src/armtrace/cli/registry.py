@@ -10,24 +10,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from armtrace.cli.approvals import waiting
+from armtrace.cli.approvals import done_or_waiting
 from armtrace.cli.output import ArmtraceGroup, _, console, ready, word
 from armtrace.cli.signin import signed_in
 from armtrace.domain.errors import N_, RuleViolation
-from armtrace.queries.registry import WeaponFilter, list_weapons, weapon_detail
-from armtrace.services import approvals as two_person
-from armtrace.services.intake import EventInput
-from armtrace.services.records import CloseBusiness, close_business, read_records
-from armtrace.services.registry import (
-    AddWeapon,
-    AssignMark,
-    CorrectEvent,
-    Recorded,
-    RecordEvent,
-    add_weapon,
-    assign_mark,
-    record_event,
-)
+from armtrace.domain.records import AddWeapon, EventInput
+from armtrace.queries.registry import WeaponFilter
+from armtrace.services import records, registry
+from armtrace.services.registry import AssignMark, CorrectEvent, Recorded, RecordEvent
 
 weapon = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("Record, find and show weapons."))
 event = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("Record what happens to a weapon."))
@@ -149,14 +139,13 @@ def weapon_add(
         _event_input(first, why, when, country, place, who, holder, None, facility, mark),
         unlisted_manufacturer,
     )
-    _report(add_weapon(cmd, rt.uow(), rt.clock, rt.policy))
+    _report(registry.add_weapon(cmd, rt.uow(signed_in(ctx)), rt.clock, rt.policy))
 
 
 @weapon.command("show", help=_("A weapon's identity, status, marks, ITI marking check and timeline."))
 def weapon_show(ctx: typer.Context, weapon_id: int) -> None:
     rt = ready(ctx)
-    with rt.engine.connect() as conn:
-        d = weapon_detail(conn, weapon_id)
+    d = registry.show_weapon(weapon_id, rt.uow(signed_in(ctx)))
     w = d.weapon
     flag = " [bold yellow]" + _("FLAGGED") + "[/bold yellow]" if w["flagged"] else ""
     console.print(_("[bold]Weapon #%(weapon)s[/bold]", weapon=w["id"]) + f"{flag}  {word(str(w['category']))}")
@@ -224,10 +213,8 @@ def weapon_list(
     per_page: Annotated[int, Opt(min=1, max=500)] = 25,
 ) -> None:
     rt = ready(ctx)
-    with rt.engine.connect() as conn:
-        result = list_weapons(
-            conn, WeaponFilter(serial, manufacturer, status, category, flagged or None, business), page, per_page
-        )
+    f = WeaponFilter(serial, manufacturer, status, category, flagged or None, business)
+    result = registry.find_weapons(f, rt.uow(signed_in(ctx)), page, per_page)
     table = Table(
         _("id"),
         _("category"),
@@ -266,9 +253,8 @@ def weapon_assign_mark(
     text: Annotated[str | None, Opt(help=_("The mark's text (default: COUNTRY YEAR A<id>)"))] = None,
 ) -> None:
     rt = ready(ctx)
-    _report(
-        assign_mark(AssignMark(weapon_id, country, why, location, text), rt.uow(), rt.clock, rt.policy), marked=True
-    )
+    cmd = AssignMark(weapon_id, country, why, location, text)
+    _report(registry.assign_mark(cmd, rt.uow(signed_in(ctx)), rt.clock, rt.policy), marked=True)
 
 
 @event.command("add", help=_("Record one event in a weapon's life."))
@@ -304,7 +290,7 @@ def event_add(
             type_, why, when, country, place, who, holder, to_country, facility, mark, state_to_civilian, note
         ),
     )
-    _report(record_event(cmd, rt.uow(), rt.clock, rt.policy))
+    _report(registry.record_event(cmd, rt.uow(signed_in(ctx)), rt.clock, rt.policy))
 
 
 @event.command("correct", help=_("Correct an earlier event with a new one that names it; the original stays."))
@@ -334,15 +320,12 @@ def event_correct(
             changes.setdefault("description", {})[key.split(".", 1)[1]] = value  # type: ignore[index]
         else:
             changes[key] = value
-    who = signed_in(ctx, "registry.record")
     cmd = CorrectEvent(weapon_id, seq, why, void, changes)
-    handled = two_person.correct_or_ask(cmd, rt.uow(who.actor), rt.clock, rt.policy)
-    if handled.done:
-        console.print(
-            _("[bold green]Corrected[/bold green] weapon #%(weapon)s: event #%(event)s.", weapon=weapon_id, event=seq)
-        )
-    else:
-        waiting(handled.approval_id)
+    handled = registry.correct_event(cmd, rt.uow(signed_in(ctx)), rt.clock, rt.policy)
+    done_or_waiting(
+        handled,
+        _("[bold green]Corrected[/bold green] weapon #%(weapon)s: event #%(event)s.", weapon=weapon_id, event=seq),
+    )
 
 
 @business.command("close", help=_("Record a business's closure and take its records into the State register."))
@@ -352,9 +335,10 @@ def business_close(
     kind: Annotated[str, Opt(help=_("manufacturer or dealer"))],
     closed_on: Annotated[str, Opt(help=_("Date of closure, YYYY-MM-DD"))],
     why: Annotated[str, Opt(help=_("The decision or law under which its records pass to the State"))],
-    records: Annotated[
+    books_file: Annotated[
         Path,
         Opt(
+            "--records",
             help=_("The company's records, JSON Lines: one weapon with its events a line"),
             exists=True,
             dir_okay=False,
@@ -370,10 +354,9 @@ def business_close(
         raise RuleViolation(
             N_("--closed-on %(value)s is not a date", value=repr(closed_on)), hint=N_("write it as YYYY-MM-DD")
         ) from None
-    loaded = read_records(records.read_text(encoding="utf-8"), str(records))
-    business_id, result = close_business(
-        CloseBusiness(name, kind, closed, why, country, licence), loaded, rt.uow(), rt.clock, rt.policy
-    )
+    cmd = records.CloseBusiness(name, kind, closed, why, country, licence)
+    books = records.read_records(books_file.read_text(encoding="utf-8"), str(books_file))
+    business_id, result = records.close_business(cmd, books, rt.uow(signed_in(ctx)), rt.clock, rt.policy)
     console.print(
         _(
             "[bold green]Closed[/bold green] business #%(business)s %(name)s: %(loaded)s records taken "

@@ -1,4 +1,4 @@
-"""`armtrace retention`: which records may go, and archiving them."""
+"""`armtrace retention`: which records may go, and archiving them (never by one person)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ from typing import Annotated
 
 import typer
 
-from armtrace.cli.approvals import waiting
+from armtrace.cli.approvals import done_or_waiting
 from armtrace.cli.output import ArmtraceGroup, _, console, ready
 from armtrace.cli.signin import signed_in
 from armtrace.domain.errors import N_, RuleViolation
-from armtrace.services import approvals as two_person
-from armtrace.services.retention import PurgeRecords, eligible
+from armtrace.services import retention
 
 app = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("Retention: archive records past their date."))
 
@@ -20,7 +19,7 @@ app = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("Retention: ar
 @app.command("due", help=_("Weapons whose records are past retention and may be archived."))
 def due(ctx: typer.Context) -> None:
     rt = ready(ctx)
-    ids = eligible(rt.uow(), rt.clock.now().date())
+    ids = retention.due(rt.uow(signed_in(ctx)), rt.clock)
     console.print(
         _(
             "%(count)s weapon record(s) past retention: %(weapons)s",
@@ -39,12 +38,23 @@ def purge_cmd(
     archive_dir: Annotated[Path | None, typer.Option(help=_("Where the archive file goes"))] = None,
 ) -> None:
     rt = ready(ctx)
+    uow = rt.uow(signed_in(ctx))
     ids = list(weapon_ids or [])
     if expired:
-        ids += eligible(rt.uow(), rt.clock.now().date())
+        ids += retention.due(uow, rt.clock)
         if not ids:
             raise RuleViolation(N_("no record is past its retention date today"), hint=N_("see armtrace retention due"))
     folder = (archive_dir or Path(rt.settings.archive_dir)).resolve()
-    who = signed_in(ctx, "registry.purge")
-    handled = two_person.ask_purge(PurgeRecords(tuple(dict.fromkeys(ids)), why, folder), rt.uow(who.actor), rt.clock)
-    waiting(handled.approval_id)
+    handled = retention.purge(retention.PurgeRecords(tuple(ids), why, folder), uow, rt.clock)
+    done_or_waiting(handled, _purged(handled.result) if handled.done else "")
+
+
+def _purged(p: retention.Purged) -> str:
+    return _(
+        "Archived %(weapons)s weapon record(s) and %(events)s event(s) to %(path)s (sha256 %(sha256)s), then "
+        "removed them.",
+        weapons=p.weapons,
+        events=p.events,
+        path=str(p.archive),
+        sha256=p.sha256[:12],
+    )

@@ -1,73 +1,25 @@
-"""`armtrace node | peer | trace | outbox | serve`: this node, its peers, and tracing requests."""
+"""`armtrace trace`: tracing requests between States, sent, received, answered and followed."""
 
 from __future__ import annotations
 
 import json
-import threading
-import time
-from pathlib import Path
 from typing import Annotated, Any
 
-import httpx
 import typer
 from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from armtrace.cli.approvals import waiting
-from armtrace.cli.output import ArmtraceGroup, _, console, errors, ready, word
+from armtrace.cli.approvals import done_or_waiting
+from armtrace.cli.output import ArmtraceGroup, _, console, ready, word
 from armtrace.cli.signin import signed_in
 from armtrace.domain.disclosure import Disclosure
 from armtrace.domain.tracing import Markings
-from armtrace.exchange.delivery import deliver_due
-from armtrace.queries.disclosure import draft_answer
-from armtrace.queries.tracing import Statistics, list_requests, request_detail, statistics_of
-from armtrace.services import approvals as two_person
+from armtrace.queries.tracing import Statistics
 from armtrace.services import tracing
 
-node = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("This node's identity and point of contact."))
-peer = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("Other nodes this node trusts."))
 trace = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("Tracing requests between States."))
-outbox = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("Messages waiting for delivery."))
 Opt = typer.Option
-
-
-@node.command("init", help=_("Create this node's identity: an Ed25519 key pair and its point of contact."))
-def node_init(
-    ctx: typer.Context,
-    country: Annotated[str, Opt(help=_("This State, ISO 3166 alpha-3"))],
-    contact: Annotated[str, Opt(help=_("National point of contact (ITI para 25): person or office"))],
-    node_id: Annotated[str | None, Opt("--id", help=_("The node's name among peers (default COUNTRY-NFP)"))] = None,
-    key: Annotated[Path, Opt(help=_("Where the private key goes (outside the database)"))] = Path("node-key.pem"),
-    email: Annotated[str | None, Opt()] = None,
-    phone: Annotated[str | None, Opt()] = None,
-) -> None:
-    rt = ready(ctx)
-    public = tracing.init_node(
-        tracing.InitNode(node_id or f"{country.upper()}-NFP", country, key, contact, email, phone), rt.uow(), rt.clock
-    )
-    console.print(_("Node created. Its public key, for peers: [bold]%(key)s[/bold]", key=public))
-    console.print(_("The private key is in %(path)s (owner-only): keep it safe and backed up.", path=key.resolve()))
-
-
-@node.command("show", help=_("This node's identity, as peers need it."))
-def node_show(ctx: typer.Context) -> None:
-    rt = ready(ctx)
-    console.print_json(json.dumps(tracing.node_identity(rt.uow())))
-
-
-@peer.command("add", help=_("Trust another node: its address and the only key its messages may carry."))
-def peer_add(
-    ctx: typer.Context,
-    node_id: str,
-    address: Annotated[str, Opt(help=_("The peer's base URL, e.g. https://trace.example.gov"))],
-    key: Annotated[str, Opt(help=_("The peer's public key (from its 'armtrace node show')"))],
-    country: Annotated[str | None, Opt()] = None,
-    role: Annotated[str, Opt(help=_("state, or hub for an international body"))] = "state",
-) -> None:
-    rt = ready(ctx)
-    tracing.add_peer(tracing.AddPeer(node_id, role, address, key, country), rt.uow(), rt.clock)
-    console.print(_("Peer %(peer)s added.", peer=node_id))
 
 
 @trace.command("new", help=_("Draft a tracing request; every missing element of the ITI's content is listed at once."))
@@ -91,25 +43,21 @@ def trace_new(
     urgent: Annotated[str | None, Opt(help=_("Mark urgent, giving the reason"))] = None,
 ) -> None:
     rt = ready(ctx)
-    marks = Markings(manufacturer, serial, made_in, model, imported_into, obliterated)
-    ref = tracing.draft_request(
-        tracing.DraftRequest(
-            tuple(basis),
-            legal,
-            circumstances,
-            marks,
-            category,
-            calibre,
-            use,
-            "urgent" if urgent else "routine",
-            urgent,
-            tuple(photo or ()),
-            to,
-            weapon,
-        ),
-        rt.uow(),
-        rt.clock,
+    cmd = tracing.DraftRequest(
+        tuple(basis),
+        legal,
+        circumstances,
+        Markings(manufacturer, serial, made_in, model, imported_into, obliterated),
+        category,
+        calibre,
+        use,
+        "urgent" if urgent else "routine",
+        urgent,
+        tuple(photo or ()),
+        to,
+        weapon,
     )
+    ref = tracing.draft_request(cmd, rt.uow(signed_in(ctx)), rt.clock)
     console.print(
         _("Drafted request [bold]%(request)s[/bold]. Send it with: armtrace trace send %(request)s", request=ref)
     )
@@ -118,7 +66,7 @@ def trace_new(
 @trace.command("send", help=_("Send a drafted request; it waits in the outbox until the peer receives it."))
 def trace_send(ctx: typer.Context, request_id: str) -> None:
     rt = ready(ctx)
-    tracing.send_request(request_id, rt.uow(), rt.clock, rt.deadlines)
+    tracing.send_request(request_id, rt.uow(signed_in(ctx)), rt.clock, rt.deadlines)
     console.print(
         _(
             "Request %(request)s sent (queued in the outbox; 'armtrace outbox deliver' or a running "
@@ -131,7 +79,7 @@ def trace_send(ctx: typer.Context, request_id: str) -> None:
 @trace.command("ack", help=_("Acknowledge a request received from another State."))
 def trace_ack(ctx: typer.Context, request_id: str) -> None:
     rt = ready(ctx)
-    tracing.acknowledge(request_id, rt.uow(), rt.clock)
+    tracing.acknowledge(request_id, rt.uow(signed_in(ctx)), rt.clock)
     console.print(_("Request %(request)s acknowledged.", request=request_id))
 
 
@@ -159,32 +107,34 @@ def trace_answer(
     send: Annotated[bool, Opt(help=_("Send the answer drafted from the registry, as shown"))] = False,
 ) -> None:
     rt = ready(ctx)
+    uow = rt.uow(signed_in(ctx))
     if outcome is None:
-        with rt.engine.connect() as conn:
-            draft = draft_answer(conn, request_id, weapon)
-        a = draft.answer
+        draft = tracing.draft_answer(request_id, uow, weapon)
         print_disclosure(request_id, draft)
         if not send:
             command = f"armtrace trace answer {request_id} --send" + (f" --weapon {weapon}" if weapon else "")
             console.print("\n" + _("Nothing sent. Send it as shown with: %(command)s", command=command))
             return
-        cmd = tracing.AnswerRequest(
-            request_id,
-            a.outcome.value,
-            a.restriction.value if a.restriction else None,
-            a.failure.value if a.failure else None,
-            a.facts,
-            a.next_country,
-            draft.weapon_id,
-        )
+        cmd = _as_drafted(request_id, draft)
     else:
         cmd = tracing.AnswerRequest(request_id, outcome, restriction, failure, tuple(fact or ()), next_country, weapon)
-    who = signed_in(ctx, "tracing.act")
-    handled = two_person.answer_or_ask(cmd, rt.uow(who.actor), rt.clock)
-    if handled.done:
-        console.print(_("Request %(request)s answered: %(outcome)s.", request=request_id, outcome=word(cmd.outcome)))
-    else:
-        waiting(handled.approval_id)
+    handled = tracing.answer(cmd, uow, rt.clock)
+    answered = _("Request %(request)s answered: %(outcome)s.", request=request_id, outcome=word(cmd.outcome))
+    done_or_waiting(handled, answered)
+
+
+def _as_drafted(request_id: str, draft: Disclosure) -> tracing.AnswerRequest:
+    """The answer exactly as drafted from the registry and shown, from the record it was drawn from."""
+    a = draft.answer
+    return tracing.AnswerRequest(
+        request_id,
+        a.outcome.value,
+        a.restriction.value if a.restriction else None,
+        a.failure.value if a.failure else None,
+        a.facts,
+        a.next_country,
+        draft.weapon_id,
+    )
 
 
 def print_disclosure(request_id: str, draft: Disclosure) -> None:
@@ -213,7 +163,7 @@ def print_disclosure(request_id: str, draft: Disclosure) -> None:
 @trace.command("follow", help=_("Follow an answer to the next State: a new request, linked to this one."))
 def trace_follow(ctx: typer.Context, request_id: str) -> None:
     rt = ready(ctx)
-    ref = tracing.follow(request_id, rt.uow(), rt.clock)
+    ref = tracing.follow(request_id, rt.uow(signed_in(ctx)), rt.clock)
     console.print(
         _(
             "Drafted follow-up request [bold]%(request)s[/bold]. Send it with: armtrace trace send %(request)s",
@@ -228,8 +178,7 @@ def trace_list(
     overdue: Annotated[bool, Opt("--overdue", help=_("Only requests past a deadline"))] = False,
 ) -> None:
     rt = ready(ctx)
-    with rt.engine.connect() as conn:
-        rows = list_requests(conn, rt.clock.now(), only_overdue=overdue)
+    rows = tracing.list_requests(rt.uow(signed_in(ctx)), rt.clock, only_overdue=overdue)
     table = Table(
         _("request"), _("direction"), _("with"), _("status"), _("outcome"), _("sent"), _("answer by"), _("overdue")
     )
@@ -256,12 +205,22 @@ def trace_show(
     as_json: Annotated[bool, Opt("--json", help=_("Everything, as JSON"))] = False,
 ) -> None:
     rt = ready(ctx)
-    with rt.engine.connect() as conn:
-        d = request_detail(conn, request_id, rt.clock.now())
+    case = tracing.show_request(request_id, rt.uow(signed_in(ctx)), rt.clock)
     if as_json:
-        console.print_json(json.dumps(d, default=str))
+        console.print_json(json.dumps(case.request, default=str))
         return
-    print_case(d)
+    print_case(case.request)
+    for a in case.waiting:
+        console.print(
+            "  "
+            + _(
+                "[yellow]Waiting for approval #%(approval)s[/yellow], asked by %(user)s: %(what)s",
+                approval=a.id,
+                user=a.requested_by,
+                what=escape(a.summary.splitlines()[0]),
+            ),
+            soft_wrap=True,
+        )
 
 
 def print_case(d: dict[str, Any]) -> None:
@@ -322,7 +281,7 @@ def print_case(d: dict[str, Any]) -> None:
 )
 def trace_remind(ctx: typer.Context) -> None:
     rt = ready(ctx)
-    sent = tracing.send_reminders(rt.uow(), rt.clock)
+    sent = tracing.send_reminders(rt.uow(signed_in(ctx)), rt.clock)
     if sent:
         console.print(_("Reminders queued: %(count)s (%(requests)s)", count=len(sent), requests=", ".join(sent)))
     else:
@@ -334,8 +293,7 @@ def trace_remind(ctx: typer.Context) -> None:
 )
 def trace_stats(ctx: typer.Context) -> None:
     rt = ready(ctx)
-    with rt.engine.connect() as conn:
-        print_statistics(statistics_of(conn))
+    print_statistics(tracing.statistics(rt.uow(signed_in(ctx))))
 
 
 def print_statistics(s: Statistics) -> None:
@@ -375,51 +333,3 @@ def print_statistics(s: Statistics) -> None:
     if s.restrictions:
         reasons = ", ".join(f"{reason} ({n})" for reason, n in s.restrictions)
         console.print(_("Answers restricted for: %(reasons)s", reasons=reasons))
-
-
-@outbox.command("deliver", help=_("Deliver the messages that are due, now."))
-def outbox_deliver(ctx: typer.Context) -> None:
-    rt = ready(ctx)
-    with httpx.Client() as client:
-        done = deliver_due(rt.uow(), rt.clock, client)
-    console.print(
-        _(
-            "Delivered %(delivered)s, failed %(failed)s, still waiting %(pending)s.",
-            delivered=done.delivered,
-            failed=done.failed,
-            pending=done.pending,
-        )
-    )
-
-
-def serve(
-    ctx: typer.Context,
-    host: Annotated[str, Opt()] = "127.0.0.1",
-    port: Annotated[int, Opt()] = 8000,
-    every: Annotated[float, Opt(help=_("Seconds between outbox delivery passes"))] = 2.0,
-) -> None:
-    import uvicorn
-
-    from armtrace.api.app import create_app
-
-    rt = ready(ctx)
-    stop = threading.Event()
-
-    def deliver_forever() -> None:
-        with httpx.Client() as client:
-            while not stop.is_set():
-                try:
-                    tracing.send_reminders(rt.uow(), rt.clock)
-                    deliver_due(rt.uow(), rt.clock, client)
-                except Exception as exc:
-                    errors.print(_("[yellow]delivery pass failed:[/yellow] %(error)s", error=exc))
-                stop.wait(every)
-
-    worker = threading.Thread(target=deliver_forever, name="outbox", daemon=True)
-    worker.start()
-    try:
-        uvicorn.run(create_app(rt), host=host, port=port, log_level="warning")
-    finally:
-        stop.set()
-        worker.join(timeout=5)
-        time.sleep(0)

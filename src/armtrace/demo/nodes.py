@@ -13,8 +13,8 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from armtrace.queries.registry import WeaponRow
 from armtrace.domain.records import AddWeapon, EventInput, WeaponRecord
+from armtrace.queries.registry import WeaponRow
 
 MAKER = "FN Herstal"
 MAKER_ID = "fn-herstal"
