@@ -126,9 +126,7 @@ def timed_import(url: str, path: Path) -> tuple[int, float]:
     engine = make_engine(url)
     clock = SystemClock()
     started = time.perf_counter()
-    report = import_file(
-        ImportFile(path, batch_size=5000), UnitOfWork(engine, BENCH, clock), clock
-    )
+    report = import_file(ImportFile(path, batch_size=5000), UnitOfWork(engine, BENCH, clock), clock)
     elapsed = time.perf_counter() - started
     engine.dispose()
     if report.rejected or report.duplicates:

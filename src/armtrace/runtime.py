@@ -65,7 +65,7 @@ class Runtime:
         """Refuse to work on a store that was never initialised or is behind the code."""
         try:
             current = is_current(self.engine)
-        except sa.exc.OperationalError as exc:
+        except sa.exc.DatabaseError as exc:  # not reachable, or not a database at all
             raise RuleViolation(
                 N_("cannot open the store at %(store)s: %(error)s", store=self.safe_url, error=str(exc.orig)),
                 hint=N_("check ARMTRACE_DATABASE_URL"),

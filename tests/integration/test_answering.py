@@ -124,7 +124,7 @@ def test_overdue_requests_are_flagged_on_both_sides_and_reminded_once_a_week(ans
     clock.at += timedelta(days=8)  # five working days are past: no acknowledgement yet
     for e in (engine, ken_engine):
         with e.connect() as conn:
-            assert [r.overdue for r in list_requests(conn, clock.now(), only_overdue=True)] == ["acknowledgement"]
+            assert [r.overdue for r in list_requests(conn, clock.now(), only_overdue=True).items] == ["acknowledgement"]
     assert tr.send_reminders(ken(), clock) == [ref]
     assert tr.send_reminders(ken(), clock) == []  # not again within the week
     assert deliver(ken_engine, bel, clock) == ["reminder recorded: acknowledgement overdue"]

@@ -70,12 +70,9 @@ def requests(
     per_page: PerPage = 50,
 ) -> dict[str, Any]:
     rt = runtime_of(request)
-    uow = rt.uow(who)
-    rows = tracing.list_requests(uow, rt.clock, overdue, per_page, (page - 1) * per_page)
-    # The service gives no total of the overdue yet: they are counted as it finds them, among the open
-    # requests (which are few). Until it does, this route calls it twice.
-    total = len(tracing.list_requests(uow, rt.clock, True, MAX_ID)) if overdue else tracing.counts(uow).requests
-    return {"items": [dataclasses.asdict(r) for r in rows], "total": total, "page": page, "per_page": per_page}
+    found = tracing.list_requests(rt.uow(who), rt.clock, overdue, per_page, (page - 1) * per_page)
+    items = [dataclasses.asdict(r) for r in found.items]
+    return {"items": items, "total": found.total, "page": page, "per_page": per_page}
 
 
 @router.get("/requests/{request_id}", summary="A request, its chain State by State, its answer and timed acts")

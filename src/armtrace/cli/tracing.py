@@ -115,26 +115,12 @@ def trace_answer(
             command = f"armtrace trace answer {request_id} --send" + (f" --weapon {weapon}" if weapon else "")
             console.print("\n" + _("Nothing sent. Send it as shown with: %(command)s", command=command))
             return
-        cmd = _as_drafted(request_id, draft)
+        cmd = tracing.AnswerRequest.as_drafted(request_id, draft)
     else:
         cmd = tracing.AnswerRequest(request_id, outcome, restriction, failure, tuple(fact or ()), next_country, weapon)
     handled = tracing.answer(cmd, uow, rt.clock)
     answered = _("Request %(request)s answered: %(outcome)s.", request=request_id, outcome=word(cmd.outcome))
     done_or_waiting(handled, answered)
-
-
-def _as_drafted(request_id: str, draft: Disclosure) -> tracing.AnswerRequest:
-    """The answer exactly as drafted from the registry and shown, from the record it was drawn from."""
-    a = draft.answer
-    return tracing.AnswerRequest(
-        request_id,
-        a.outcome.value,
-        a.restriction.value if a.restriction else None,
-        a.failure.value if a.failure else None,
-        a.facts,
-        a.next_country,
-        draft.weapon_id,
-    )
 
 
 def print_disclosure(request_id: str, draft: Disclosure) -> None:
@@ -178,7 +164,7 @@ def trace_list(
     overdue: Annotated[bool, Opt("--overdue", help=_("Only requests past a deadline"))] = False,
 ) -> None:
     rt = ready(ctx)
-    rows = tracing.list_requests(rt.uow(signed_in(ctx)), rt.clock, only_overdue=overdue)
+    rows = tracing.list_requests(rt.uow(signed_in(ctx)), rt.clock, only_overdue=overdue).items
     table = Table(
         _("request"), _("direction"), _("with"), _("status"), _("outcome"), _("sent"), _("answer by"), _("overdue")
     )

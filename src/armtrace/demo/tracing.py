@@ -155,16 +155,7 @@ def _story(
         draft = tracing.draft_answer(request_id, officer[c])
         narrator.say(N_("%(node)s's officer opens %(request)s.", node=node.node_id, request=request_id), gap=True)
         narrator.disclosure(request_id, draft)
-        a = draft.answer
-        cmd = tracing.AnswerRequest(
-            request_id,
-            a.outcome.value,
-            a.restriction.value if a.restriction else None,
-            a.failure.value if a.failure else None,
-            a.facts,
-            a.next_country,
-            draft.weapon_id,
-        )
+        cmd = tracing.AnswerRequest.as_drafted(request_id, draft)
         handled = tracing.answer(cmd, officer[c], clock)
         if not handled.done:
             assert handled.approval_id is not None

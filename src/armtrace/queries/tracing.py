@@ -28,9 +28,15 @@ class RequestRow:
     overdue: str | None  # what is awaited past its deadline: acknowledgement or answer
 
 
+@dataclass(frozen=True)
+class RequestPage:
+    items: list[RequestRow]
+    total: int  # of the requests listed (all, or the overdue), not only of this page
+
+
 def list_requests(
     conn: sa.Connection, now: datetime, only_overdue: bool = False, limit: int = 200, offset: int = 0
-) -> list[RequestRow]:
+) -> RequestPage:
     """Requests sent and received, newest first, each flagged with what is overdue, if anything."""
     r = t.trace_requests.c
     query = sa.select(t.trace_requests).order_by(r.created_at.desc(), r.id.desc())
@@ -51,7 +57,10 @@ def list_requests(
         )
         for x in conn.execute(query)
     ]
-    return [x for x in rows if x.overdue][offset : offset + limit] if only_overdue else rows
+    if only_overdue:
+        late = [x for x in rows if x.overdue]
+        return RequestPage(late[offset : offset + limit], len(late))
+    return RequestPage(rows, count_requests(conn))
 
 
 def count_requests(conn: sa.Connection) -> int:

@@ -57,6 +57,8 @@ def add_user(cmd: AddUser, uow: UnitOfWork, clock: Clock) -> int:
 @public("a registry's first account is its administrator, made before anyone can sign in; refused once one exists")
 def add_first_administrator(cmd: AddUser, uow: UnitOfWork, clock: Clock) -> int:
     """The registry's first administrator, who then adds the others signed in."""
+    with uow:
+        _refuse_a_second_first(uow)
     if Role.ADMIN.value not in [r.strip().lower() for r in cmd.roles]:
         raise NotPermitted(
             N_("the first account of a registry is its administrator, who then adds the others"),
@@ -64,6 +66,15 @@ def add_first_administrator(cmd: AddUser, uow: UnitOfWork, clock: Clock) -> int:
             hint=N_("add it with --role admin, then: armtrace --user NAME user add …"),
         )
     return _add_user(cmd, uow, clock, first=True)
+
+
+def _refuse_a_second_first(uow: UnitOfWork) -> None:
+    if _has_administrator(uow):
+        raise NotPermitted(
+            N_("this registry has an administrator already: accounts are added by a signed-in administrator"),
+            rule="armtrace permission table",
+            hint=N_("run it as: armtrace --user ADMIN user add …"),
+        )
 
 
 def _add_user(cmd: AddUser, uow: UnitOfWork, clock: Clock, first: bool) -> int:
@@ -78,12 +89,8 @@ def _add_user(cmd: AddUser, uow: UnitOfWork, clock: Clock, first: bool) -> int:
     problems.problems.extend(password_problems(cmd.password, username).problems)
     problems.raise_if_any(N_("the user %(user)r was not created", user=cmd.username))
     with uow:
-        if first and _has_administrator(uow):
-            raise NotPermitted(
-                N_("this registry has an administrator already: accounts are added by a signed-in administrator"),
-                rule="armtrace permission table",
-                hint=N_("run it as: armtrace --user ADMIN user add …"),
-            )
+        if first:
+            _refuse_a_second_first(uow)  # again, in the transaction that adds it
         if uow.accounts.user(username) is not None:
             raise Conflict(N_("the user %(user)r exists already", user=username))
         user_id = uow.accounts.add_user(

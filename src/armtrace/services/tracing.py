@@ -509,8 +509,9 @@ def _time(text: object) -> Any:
 @use_case("tracing.read")
 def list_requests(
     uow: UnitOfWork, clock: Clock, only_overdue: bool = False, limit: int = 200, offset: int = 0
-) -> list[q.RequestRow]:
-    """Requests sent and received, newest first, each flagged with what is overdue."""
+) -> q.RequestPage:
+    """Requests sent and received (or only the overdue), newest first, each flagged with what is overdue;
+    a page of them, with how many there are."""
     with uow:
         return q.list_requests(uow.conn, clock.now(), only_overdue, limit, offset)
 

@@ -19,8 +19,8 @@ router = APIRouter(include_in_schema=False)
 def dashboard(request: Request, who: User) -> Response:
     rt = runtime_of(request)
     uow = rt.uow(who)
-    recent = unless_refused(lambda: tracing.list_requests(uow, rt.clock, limit=500))
-    overdue = unless_refused(lambda: tracing.list_requests(uow, rt.clock, only_overdue=True))
+    recent = unless_refused(lambda: tracing.list_requests(uow, rt.clock, limit=500).items)
+    overdue = unless_refused(lambda: tracing.list_requests(uow, rt.clock, only_overdue=True).items)
     incoming = [r for r in recent or [] if r.direction == "incoming"]
     return render(
         request,

@@ -30,7 +30,7 @@ CHOICES = {
 @router.get("/trace")
 def requests(request: Request, who: User, box: str = "inbox") -> Response:
     rt = runtime_of(request)
-    rows = tracing.list_requests(rt.uow(who), rt.clock, limit=500)
+    rows = tracing.list_requests(rt.uow(who), rt.clock, limit=500).items
     direction = "incoming" if box == "inbox" else "outgoing"
     return render(request, "tracing/requests.html", box=box, rows=[r for r in rows if r.direction == direction])
 
