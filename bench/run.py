@@ -38,7 +38,7 @@ from armtrace.domain.actors import Actor, SystemClock
 from armtrace.domain.errors import RuleViolation
 from armtrace.domain.identify import SerialPattern, fold
 from armtrace.queries.identify import IdentifyQuery, identify
-from armtrace.services.importing import ImportFile, import_file
+from armtrace.services.importing.files import ImportFile, import_file
 from armtrace.store import bulk
 from armtrace.store import tables as t
 from armtrace.store.engine import make_engine

@@ -8,8 +8,8 @@ from armtrace.domain.categories import Category
 from armtrace.domain.lifecycle import EventFacts, EventType
 from armtrace.domain.markings import Location, Mark, MarkKind
 from armtrace.domain.registry import WeaponDescription
-from armtrace.services.intake import EventInput
-from armtrace.services.records import WeaponRecord
+from armtrace.services.importing.intake import EventInput
+from armtrace.services.importing.records import WeaponRecord
 from armtrace.services.registry import AddWeapon
 
 

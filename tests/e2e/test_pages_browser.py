@@ -22,7 +22,7 @@ from armtrace.runtime import Runtime
 from armtrace.services import accounts
 from armtrace.services import exchange as ex
 from armtrace.services import tracing as tr
-from armtrace.services.records import load_records
+from armtrace.services.importing.records import load_records
 from armtrace.settings import Settings
 from tests.conftest import CLERK
 from tests.factories import fal

@@ -34,7 +34,7 @@ from armtrace.domain.records import AddWeapon, EventInput, WeaponRecord
 from armtrace.exchange.envelope import Envelope, create_key, signed
 from armtrace.services import exchange as ex
 from armtrace.services.accounts import AddUser, add_user
-from armtrace.services.records import load_records
+from armtrace.services.importing.records import load_records
 from armtrace.store import tables as t
 from armtrace.store.engine import make_engine
 from armtrace.store.migrate import upgrade

@@ -16,7 +16,7 @@ from armtrace.queries.disclosure import draft_answer
 from armtrace.queries.tracing import list_requests, request_detail
 from armtrace.services import exchange as ex
 from armtrace.services import tracing as tr
-from armtrace.services.records import load_records
+from armtrace.services.importing.records import load_records
 from armtrace.store import tables as t
 from armtrace.store.engine import make_engine
 from armtrace.store.migrate import upgrade

@@ -15,7 +15,7 @@ from armtrace.domain.lifecycle import EventType
 from armtrace.domain.retention import RetentionPolicy
 from armtrace.services import approvals as two_person
 from armtrace.services import tracing as tr
-from armtrace.services.intake import EventInput
+from armtrace.services.importing.intake import EventInput
 from armtrace.services.registry import CorrectEvent, RecordEvent, add_weapon, correct_event, record_event
 from armtrace.services.retention import PurgeRecords, purge
 from armtrace.store import tables as t

@@ -16,7 +16,7 @@ from armtrace.domain.tracing import Markings
 from armtrace.queries.identify import IdentifyQuery
 from armtrace.queries.registry import WeaponFilter
 from armtrace.services import approvals, exchange, identify, registry, tracing
-from armtrace.services.records import load_records
+from armtrace.services.importing.records import load_records
 from armtrace.store import tables as t
 from armtrace.store.engine import make_engine
 from armtrace.store.migrate import upgrade

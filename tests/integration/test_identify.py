@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from armtrace.domain.errors import RuleViolation
 from armtrace.queries.identify import Identification, IdentifyQuery, identify
-from armtrace.services.records import WeaponRecord, load_records
+from armtrace.services.importing.records import WeaponRecord, load_records
 from armtrace.store.uow import UnitOfWork
 from tests import factories as f
 

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from armtrace.domain.errors import RuleViolation
-from armtrace.services.importing import ImportFile, ImportReport, import_file
+from armtrace.services.importing.files import ImportFile, ImportReport, import_file
 from armtrace.services.integrity import verify
 from armtrace.store import tables as t
 from armtrace.store.uow import UnitOfWork

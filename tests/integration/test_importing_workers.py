@@ -6,7 +6,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from armtrace.services.importing import ImportFile, import_file
+from armtrace.services.importing.files import ImportFile, import_file
 from armtrace.services.integrity import verify
 from armtrace.store import tables as t
 from bench.registry import write_csv

@@ -11,9 +11,9 @@ from armtrace.domain.accounts import operator
 from armtrace.domain.actors import SystemClock
 from armtrace.domain.chain import Link, canonical, link_hash
 from armtrace.domain.lifecycle import utc_text
-from armtrace.services.intake import EventInput
+from armtrace.services.importing.intake import EventInput
+from armtrace.services.importing.records import WeaponRecord, load_records
 from armtrace.services.integrity import verify
-from armtrace.services.records import WeaponRecord, load_records
 from armtrace.store import tables as t
 from armtrace.store.uow import UnitOfWork
 from tests import factories as f

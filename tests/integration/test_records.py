@@ -9,8 +9,14 @@ import sqlalchemy as sa
 
 from armtrace.domain.errors import Conflict, RuleViolation
 from armtrace.queries.registry import WeaponFilter, list_weapons
-from armtrace.services.intake import EventInput
-from armtrace.services.records import CloseBusiness, WeaponRecord, close_business, load_records, record_from_json
+from armtrace.services.importing.intake import EventInput
+from armtrace.services.importing.records import (
+    CloseBusiness,
+    WeaponRecord,
+    close_business,
+    load_records,
+    record_from_json,
+)
 from armtrace.services.registry import AddWeapon
 from armtrace.store import tables as t
 from tests import factories as f

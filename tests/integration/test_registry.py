@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from armtrace.domain.errors import Conflict, NotFound, RuleViolation
 from armtrace.domain.lifecycle import Status
-from armtrace.services.intake import EventInput
+from armtrace.services.importing.intake import EventInput
 from armtrace.services.registry import (
     AddWeapon,
     AssignMark,

@@ -16,9 +16,9 @@ from armtrace.domain.actors import Actor
 from armtrace.domain.errors import RuleViolation
 from armtrace.domain.retention import RetentionPolicy
 from armtrace.services.approvals import decide
-from armtrace.services.intake import EventInput
+from armtrace.services.importing.intake import EventInput
+from armtrace.services.importing.records import WeaponRecord, load_records
 from armtrace.services.integrity import verify
-from armtrace.services.records import WeaponRecord, load_records
 from armtrace.services.retention import PurgeRecords, due, purge
 from armtrace.store import tables as t
 from armtrace.store.uow import UnitOfWork

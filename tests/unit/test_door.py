@@ -30,19 +30,10 @@ from armtrace.domain.tracing import Markings
 from armtrace.exchange.envelope import create_key, new_envelope
 from armtrace.queries.identify import IdentifyQuery
 from armtrace.queries.registry import WeaponFilter
-from armtrace.services import (
-    accounts,
-    approvals,
-    exchange,
-    identify,
-    importing,
-    integrity,
-    records,
-    registry,
-    retention,
-    tracing,
-)
+from armtrace.services import accounts, approvals, exchange, identify, integrity, registry, retention, tracing
 from armtrace.services.door import DOORS, door_of
+from armtrace.services.importing import files as importing
+from armtrace.services.importing import records
 from armtrace.store.uow import UnitOfWork
 from tests import factories as f
 
@@ -59,9 +50,9 @@ EXPECTED: dict[str, tuple[str | None, str | None, str | None]] = {
     "registry.show_weapon": ("registry.read", "registry:holders:read", None),
     "registry.summary": ("registry.read", None, None),
     "identify.identify": ("identify.search", "identify:search", None),
-    "records.load_records": ("registry.import", None, None),
-    "records.close_business": ("registry.record", None, None),
-    "importing.import_file": ("registry.import", None, None),
+    "importing.records.load_records": ("registry.import", None, None),
+    "importing.records.close_business": ("registry.record", None, None),
+    "importing.files.import_file": ("registry.import", None, None),
     "integrity.verify": ("registry.verify", None, None),
     "retention.due": ("registry.purge", None, None),
     "retention.purge": ("registry.purge", None, "retention:purge"),
@@ -150,11 +141,11 @@ CALLS: dict[str, Callable[[UnitOfWork], object]] = {
     "registry.show_weapon": lambda u: registry.show_weapon(1, u),
     "registry.summary": lambda u: registry.summary(u),
     "identify.identify": lambda u: identify.identify(IdentifyQuery("AK12345?"), u),
-    "records.load_records": lambda u: records.load_records([f.fal("1234567")], u, CLOCK),
-    "records.close_business": lambda u: records.close_business(
+    "importing.records.load_records": lambda u: records.load_records([f.fal("1234567")], u, CLOCK),
+    "importing.records.close_business": lambda u: records.close_business(
         records.CloseBusiness("Coast Arms", "dealer", date(2024, 6, 30), "Firearms Act s.19"), [], u, CLOCK
     ),
-    "importing.import_file": lambda u: importing.import_file(importing.ImportFile(_csv()), u, CLOCK),
+    "importing.files.import_file": lambda u: importing.import_file(importing.ImportFile(_csv()), u, CLOCK),
     "integrity.verify": lambda u: integrity.verify(u),
     "retention.due": lambda u: retention.due(u, CLOCK),
     "retention.purge": lambda u: retention.purge(retention.PurgeRecords((1,), "Board 12", Path("archive")), u, CLOCK),

@@ -12,7 +12,8 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from armtrace.api.auth import Caller, runtime_of
 from armtrace.api.errors import PROBLEMS
 from armtrace.domain.errors import N_, RuleViolation
-from armtrace.services import importing, records
+from armtrace.services.importing import files as importing
+from armtrace.services.importing import records
 
 router = APIRouter(prefix="/api/v1", tags=["importing"], responses=PROBLEMS)
 

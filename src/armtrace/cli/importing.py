@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from armtrace.cli.output import _, console, ready, word
 from armtrace.cli.signin import signed_in
-from armtrace.services import importing
+from armtrace.services.importing import files as importing
 
 Opt = typer.Option
 

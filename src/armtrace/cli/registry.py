@@ -16,7 +16,8 @@ from armtrace.cli.signin import signed_in
 from armtrace.domain.errors import N_, RuleViolation
 from armtrace.domain.records import AddWeapon, EventInput
 from armtrace.queries.registry import WeaponFilter
-from armtrace.services import records, registry
+from armtrace.services import registry
+from armtrace.services.importing import records
 from armtrace.services.registry import AssignMark, CorrectEvent, Recorded, RecordEvent
 
 weapon = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("Record, find and show weapons."))

@@ -24,7 +24,7 @@ from armtrace.queries.identify import IdentifyQuery
 from armtrace.queries.registry import WeaponFilter
 from armtrace.runtime import Runtime
 from armtrace.services import approvals, identify, integrity, registry
-from armtrace.services.records import CloseBusiness, LoadResult, close_business, load_records
+from armtrace.services.importing.records import CloseBusiness, LoadResult, close_business, load_records
 from armtrace.services.registry import CorrectEvent
 from armtrace.settings import load_settings
 

@@ -30,7 +30,7 @@ from armtrace.domain.tracing import Markings
 from armtrace.queries.registry import WeaponFilter, WeaponRow
 from armtrace.runtime import Runtime
 from armtrace.services import approvals, exchange, registry, tracing
-from armtrace.services.records import load_records
+from armtrace.services.importing.records import load_records
 from armtrace.settings import load_settings
 
 UGANDA_LAW = "Firearms Act (Cap. 299), s. 3: possession without a firearm certificate"

@@ -1,6 +1,6 @@
 """Records as they come in, before the registry resolves them: a weapon with its first event, an event,
 and a weapon with its history. Command line options, API bodies, file rows and EPCIS documents all
-become these, so each is checked by the same rules (services/intake.py, services/registry.py).
+become these, so each is checked by the same rules (services/importing/intake.py, services/registry.py).
 """
 
 from __future__ import annotations

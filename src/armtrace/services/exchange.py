@@ -19,7 +19,7 @@ from armtrace.exchange.delivery import Delivered, deliver_due
 from armtrace.exchange.envelope import create_key, public_key, public_text
 from armtrace.queries import tracing as q
 from armtrace.services.door import public, use_case
-from armtrace.services.intake import country
+from armtrace.services.importing.intake import country
 from armtrace.services.tracing import _me
 from armtrace.store.uow import UnitOfWork
 

@@ -28,7 +28,7 @@ from armtrace.queries.registry import (
     weapon_detail,
 )
 from armtrace.services.door import Gate, Handled, use_case
-from armtrace.services.intake import country, describe, event_facts
+from armtrace.services.importing.intake import country, describe, event_facts
 from armtrace.store.chain import Pending
 from armtrace.store.registry import NewWeapon
 from armtrace.store.uow import UnitOfWork

@@ -44,7 +44,7 @@ from armtrace.queries import tracing as q
 from armtrace.queries.approvals import ApprovalRow, approvals
 from armtrace.reference.manufacturers import manufacturers
 from armtrace.services.door import Gate, Handled, use_case
-from armtrace.services.intake import country
+from armtrace.services.importing.intake import country
 from armtrace.store.uow import UnitOfWork
 
 DEFAULT_DEADLINES = Deadlines()

@@ -23,7 +23,7 @@ from armtrace.domain.records import AddWeapon, EventInput, WeaponRecord
 from armtrace.domain.registry import model_key, serial_key
 from armtrace.domain.retention import RetentionPolicy, retain_until
 from armtrace.services.door import use_case
-from armtrace.services.intake import country, event_facts
+from armtrace.services.importing.intake import country, event_facts
 from armtrace.services.registry import DEFAULT_POLICY, first_event
 from armtrace.store.registry import NewWeapon
 from armtrace.store.uow import Change, UnitOfWork
