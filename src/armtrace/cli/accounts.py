@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from armtrace.cli.output import ArmtraceGroup, _, console, ready
-from armtrace.cli.signin import signed_in, signed_in_if_named
+from armtrace.cli.signin import signed_in, user_named
 from armtrace.services import accounts
 
 user = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("People who sign in to the API and the pages."))
@@ -36,11 +36,10 @@ def user_add(
 ) -> None:
     rt = ready(ctx)
     cmd = accounts.AddUser(username, name, password, tuple(role))
-    who = signed_in_if_named(ctx)
-    if who.signed_in:
-        accounts.add_user(cmd, rt.uow(who), rt.clock)
-    else:  # the registry's first administrator, made at its console
-        accounts.add_first_administrator(cmd, rt.uow(who), rt.clock)
+    if user_named(ctx):
+        accounts.add_user(cmd, rt.uow(signed_in(ctx)), rt.clock)
+    else:  # the registry's first administrator, made at its console by its operator (the change log says so)
+        accounts.add_first_administrator(cmd, rt.uow(rt.operator), rt.clock)
     console.print(
         _("User %(user)s created with roles: %(roles)s.", user=username.strip().lower(), roles=", ".join(role))
     )

@@ -70,10 +70,10 @@ def signed_in(ctx: typer.Context) -> Principal:
     return credentials.principal
 
 
-def signed_in_if_named(ctx: typer.Context) -> Principal:
-    """The signed-in user if one is named, else no one: for the one act a bare console may do, making a
-    registry's first administrator (the service refuses it once there is one)."""
-    return signed_in(ctx) if _credentials(ctx).username else NOBODY
+def user_named(ctx: typer.Context) -> bool:
+    """Whether the command names a user (--user or ARMTRACE_USER): a bare console may only make a
+    registry's first administrator, as the console's operator."""
+    return bool(_credentials(ctx).username)
 
 
 def _credentials(ctx: typer.Context) -> _Credentials:
