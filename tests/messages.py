@@ -12,6 +12,7 @@ from armtrace.domain.actors import Actor
 from armtrace.domain.retention import RetentionPolicy
 from armtrace.exchange.envelope import Envelope, load_key, signed
 from armtrace.services import approvals
+from armtrace.services import exchange as ex
 from armtrace.services import tracing as tr
 from armtrace.store import tables as t
 from armtrace.store.uow import UnitOfWork
@@ -35,7 +36,7 @@ def deliver(from_engine: sa.Engine, to_uow, clock) -> list[str]:  # type: ignore
         key = load_key(Path(conn.execute(sa.select(t.node.c.key_path)).scalar_one()))
     for envelope in outbox(from_engine):
         message = signed(Envelope.from_json(envelope), clock.now(), key).to_json()
-        done.append(tr.receive(message, as_peer(to_uow()), clock))
+        done.append(ex.receive(message, as_peer(to_uow()), clock))
         with from_engine.begin() as conn:
             conn.execute(t.outbox.update().where(t.outbox.c.id == envelope["id"]).values(delivered_at=clock.now()))
     return done

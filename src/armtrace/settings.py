@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     urgent_answer_days: int = Field(7, ge=1)
     secret_key: str = Field(DEVELOPMENT_SECRET, description="signs the pages' session cookies")
     session_hours: int = Field(8, ge=1, le=24, description="how long a sign-in lasts")
+    envelope_max_bytes: int = Field(
+        1_000_000, ge=10_000, description="the largest envelope a peer may deliver; larger ones are refused unread"
+    )
 
     @model_validator(mode="after")
     def _no_default_secret_outside_development(self) -> Settings:

@@ -100,6 +100,7 @@ ENDPOINTS = [
     ("GET", "/api/v1/trace/requests/{request_id}/draft-answer", "tracing.act", None),
     ("POST", "/api/v1/trace/requests/{request_id}/answer", "tracing.act", {"outcome": "refused"}),
     ("POST", "/api/v1/trace/requests/{request_id}/follow", "tracing.act", None),
+    ("POST", "/api/v1/trace/requests/{request_id}/withdraw", "tracing.act", {"why": "identified otherwise"}),
     ("GET", "/api/v1/trace/statistics", "tracing.statistics", None),
     ("GET", "/api/v1/trace/node", None, None),
     ("GET", "/api/v1/trace/peers", "tracing.read", None),

@@ -66,9 +66,9 @@ def test_a_message_delivered_twice_is_applied_once(nodes, clock) -> None:
     ref = tr.draft_request(draft(), ken(), clock)
     tr.send_request(ref, ken(), clock)
     [message] = outbox(ken_engine)
-    tr.receive(message, as_peer(bel()), clock)
+    ex.receive(message, as_peer(bel()), clock)
     with pytest.raises(EnvelopeRefused) as err:
-        tr.receive(message, as_peer(bel()), clock)
+        ex.receive(message, as_peer(bel()), clock)
     assert err.value.reason == "replay"
     with bel_engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(t.trace_requests)).scalar_one() == 1
@@ -81,7 +81,7 @@ def test_an_altered_message_is_refused_and_nothing_of_it_is_applied(nodes, clock
     [message] = outbox(ken_engine)
     message["body"]["content"]["intended_use"] = "something else"
     with pytest.raises(EnvelopeRefused) as err:
-        tr.receive(message, as_peer(bel()), clock)
+        ex.receive(message, as_peer(bel()), clock)
     assert err.value.reason == "bad_signature"
     with bel_engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(t.inbox)).scalar_one() == 0

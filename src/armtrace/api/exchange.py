@@ -4,24 +4,56 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from armtrace.api.auth import Caller, runtime_of
 from armtrace.api.errors import PROBLEMS
 from armtrace.domain.accounts import NOBODY, PEER_NODE
-from armtrace.services import exchange, tracing
+from armtrace.domain.errors import N_
+from armtrace.exchange.envelope import EnvelopeRefused, EnvelopeTooLarge
+from armtrace.services import exchange
 
 router = APIRouter(tags=["exchange"], responses=PROBLEMS)
 
 
-@router.post("/exchange/v1/envelopes", status_code=202, summary="Deliver a signed envelope to this node")
-def deliver(request: Request, envelope: dict[str, Any] = Body(...)) -> dict[str, str]:  # noqa: B008
-    """A peer is known by its envelope's signature, checked by the service, not by credentials."""
+@router.post(
+    "/exchange/v1/envelopes",
+    status_code=202,
+    summary="Deliver a signed envelope to this node",
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}},
+)
+async def deliver(request: Request) -> dict[str, str]:
+    """A peer is known by its envelope's signature, checked by the service, not by credentials. An envelope
+    larger than the node's limit is refused before it is read whole."""
     rt = runtime_of(request)
-    return {"result": tracing.receive(envelope, rt.uow(PEER_NODE), rt.clock)}
+    limit = rt.settings.envelope_max_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise _too_large(limit)
+    try:
+        envelope = json.loads(body)
+    except ValueError:
+        raise EnvelopeRefused("malformed", N_("the envelope is not JSON")) from None
+    result = await run_in_threadpool(exchange.receive, envelope, rt.uow(PEER_NODE), rt.clock)
+    return {"result": result}
+
+
+def _too_large(limit: int) -> EnvelopeTooLarge:
+    return EnvelopeTooLarge(
+        "too_large",
+        N_("the envelope is larger than this node accepts (%(limit)s bytes)", limit=limit),
+        hint=N_("send photographs and attachments as references by their hash, not in the envelope"),
+    )
 
 
 @router.get("/exchange/v1/node", summary="This node's public identity and point of contact")

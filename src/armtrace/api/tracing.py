@@ -132,6 +132,20 @@ def answer(request: Request, request_id: str, body: AnswerIn, who: Caller, respo
     return {"id": request_id, "outcome": body.outcome, "status": "waiting", "approval_id": handled.approval_id}
 
 
+class WithdrawIn(BaseModel):
+    model_config = Strict
+    why: str = Field(description="Why the request is withdrawn: the requested State reads it")
+
+
+@router.post(
+    "/requests/{request_id}/withdraw", summary="Withdraw a request this node sent; the requested State is told"
+)
+def withdraw(request: Request, request_id: str, body: WithdrawIn, who: Caller) -> dict[str, str]:
+    rt = runtime_of(request)
+    tracing.withdraw(request_id, body.why, rt.uow(who), rt.clock)
+    return {"id": request_id, "status": "withdrawn"}
+
+
 @router.post("/requests/{request_id}/follow", status_code=201, summary="Follow an answer to the next State")
 def follow(request: Request, request_id: str, who: Caller) -> dict[str, str]:
     rt = runtime_of(request)

@@ -9,6 +9,7 @@ from typing import Annotated
 import httpx
 import typer
 from rich.markup import escape
+from rich.table import Table
 
 from armtrace import scheduler
 from armtrace.cli.output import ArmtraceGroup, _, console, errors, ready, word, write_bug_log
@@ -59,6 +60,24 @@ def peer_add(
     console.print(_("Peer %(peer)s added.", peer=node_id))
 
 
+@outbox.command(
+    "list", help=_("Messages not delivered: those peers refused for good, with their reason, and those still tried.")
+)
+def outbox_list(ctx: typer.Context) -> None:
+    rt = ready(ctx)
+    waiting = exchange.outbox(rt.uow(signed_in(ctx)))
+    table = Table(_("message"), _("to"), _("request"), _("attempts"), _("state"), _("last error"), title_justify="left",
+                  title=_("%(count)s message(s) not delivered", count=len(waiting)))  # fmt: skip
+    for m in waiting:
+        state = (
+            "[red]" + _("refused by the peer: %(reason)s", reason=word(m.refused_reason)) + "[/red]"
+            if m.refused_reason
+            else _("next try %(time)s", time=m.next_attempt_at.strftime("%Y-%m-%d %H:%M"))
+        )
+        table.add_row(m.id, m.recipient, m.subject or "", str(m.attempts), state, escape(m.last_error or ""))
+    console.print(table)
+
+
 @outbox.command("deliver", help=_("Deliver the messages that are due, now."))
 def outbox_deliver(ctx: typer.Context) -> None:
     rt = ready(ctx)
@@ -67,9 +86,10 @@ def outbox_deliver(ctx: typer.Context) -> None:
         done = exchange.deliver(uow, rt.clock, client)
     console.print(
         _(
-            "Delivered %(delivered)s, failed %(failed)s, still waiting %(pending)s.",
+            "Delivered %(delivered)s, failed %(failed)s, refused by the peer %(refused)s, still waiting %(pending)s.",
             delivered=done.delivered,
             failed=done.failed,
+            refused=done.refused,
             pending=done.pending,
         )
     )

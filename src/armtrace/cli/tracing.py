@@ -146,6 +146,17 @@ def print_disclosure(request_id: str, draft: Disclosure) -> None:
             console.print(f"  [dim]{escape(word(note))}[/dim]", soft_wrap=True)
 
 
+@trace.command("withdraw", help=_("Withdraw a request this node sent; the requested State is told why."))
+def trace_withdraw(
+    ctx: typer.Context,
+    request_id: str,
+    why: Annotated[str, Opt(help=_("Why it is withdrawn: the requested State reads it"))],
+) -> None:
+    rt = ready(ctx)
+    tracing.withdraw(request_id, why, rt.uow(signed_in(ctx)), rt.clock)
+    console.print(_("Request %(request)s withdrawn; the requested State is told.", request=request_id))
+
+
 @trace.command("follow", help=_("Follow an answer to the next State: a new request, linked to this one."))
 def trace_follow(ctx: typer.Context, request_id: str) -> None:
     rt = ready(ctx)

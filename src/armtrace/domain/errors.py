@@ -10,7 +10,8 @@ answer it the same way (one table maps each class to an HTTP status and an exit 
     │                     carries the rule ("ITI para 12") and the problems, all at once
     ├── NotPermitted      the actor may not do this
     │   └── NotSignedIn   no valid credentials were given at all
-    └── DeadlinePassed    too late (or too early) for this act
+    ├── DeadlinePassed    too late (or too early) for this act
+    └── TooLarge          more than this node accepts at once (an envelope over its limit)
 
 A message says what was wrong, which rule says so, and what to do. Nothing below the
 API raises HTTP exceptions.
@@ -175,6 +176,11 @@ class ProblemList:
 
 # The one table: how each kind of error reaches people. HTTP status (problem+json,
 # RFC 9457) for the API and pages, exit code for the command line.
+class TooLarge(ArmtraceError):
+    code = "too_large"
+    title = "Too large"
+
+
 RESPONSES: dict[type[ArmtraceError], tuple[int, int]] = {
     NotFound: (404, 3),
     Conflict: (409, 4),
@@ -182,6 +188,7 @@ RESPONSES: dict[type[ArmtraceError], tuple[int, int]] = {
     NotSignedIn: (401, 5),
     NotPermitted: (403, 5),
     DeadlinePassed: (409, 6),
+    TooLarge: (413, 2),
     ArmtraceError: (400, 1),
 }
 

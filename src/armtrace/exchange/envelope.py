@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from armtrace.domain.chain import canonical
-from armtrace.domain.errors import N_, NotPermitted, RuleViolation
+from armtrace.domain.errors import N_, NotPermitted, Problem, RuleViolation, TooLarge
 from armtrace.domain.lifecycle import parse_utc, utc_text
 
 CLOCK_SKEW = timedelta(minutes=10)
@@ -38,9 +38,20 @@ class EnvelopeRefused(NotPermitted):
     code = "envelope_refused"
     title = "Envelope refused"
 
-    def __init__(self, reason: str, detail: str, hint: str | None = None) -> None:
-        super().__init__(detail, rule="DESIGN.md: nodes and exchange", hint=hint, extra={"reason": reason})
+    def __init__(
+        self, reason: str, detail: str, hint: str | None = None, problems: list[Problem] | None = None
+    ) -> None:
+        super().__init__(
+            detail, rule="DESIGN.md: nodes and exchange", hint=hint, problems=problems or (), extra={"reason": reason}
+        )
         self.reason = reason
+
+
+class EnvelopeTooLarge(TooLarge, EnvelopeRefused):
+    """An envelope over the node's size limit, refused before it is read whole (HTTP 413)."""
+
+    code = "envelope_refused"
+    title = "Envelope refused"
 
 
 @dataclass(frozen=True)

@@ -209,7 +209,9 @@ def exchanged(conn: sa.Connection) -> tuple[int, int, int]:
     """Messages this node delivered, still waiting to be, and received (each kept, and applied, once)."""
     o = t.outbox.c
     delivered = conn.execute(sa.select(sa.func.count()).where(o.delivered_at.is_not(None))).scalar_one()
-    pending = conn.execute(sa.select(sa.func.count()).where(o.delivered_at.is_(None))).scalar_one()
+    pending = conn.execute(
+        sa.select(sa.func.count()).where(o.delivered_at.is_(None), o.refused_at.is_(None))
+    ).scalar_one()
     received = conn.execute(sa.select(sa.func.count()).select_from(t.inbox)).scalar_one()
     return delivered, pending, received
 
@@ -222,22 +224,30 @@ def peers(conn: sa.Connection) -> list[tuple[str, str | None]]:
 
 @dataclass(frozen=True)
 class Waiting:
-    """A message in the outbox not delivered yet."""
+    """A message in the outbox not delivered: still tried, or refused for good by its peer (with the code)."""
 
     id: str
     recipient: str
+    subject: str | None  # the request it is about
     created_at: datetime
     attempts: int
     next_attempt_at: datetime
     last_error: str | None
+    refused_reason: str | None = None
+    refused_at: datetime | None = None
 
 
 def undelivered(conn: sa.Connection, limit: int = 500) -> list[Waiting]:
+    """Messages not delivered, oldest first: those the peers refused for good, with their coded reason,
+    and those still tried."""
     o = t.outbox.c
     rows = conn.execute(
-        sa.select(o.id, o.recipient, o.created_at, o.attempts, o.next_attempt_at, o.last_error)
+        sa.select(
+            o.id, o.recipient, o.subject, o.created_at, o.attempts, o.next_attempt_at, o.last_error,
+            o.refused_reason, o.refused_at,
+        )
         .where(o.delivered_at.is_(None))
         .order_by(o.seq)
         .limit(limit)
-    )
+    )  # fmt: skip
     return [Waiting(*r) for r in rows]

@@ -1,13 +1,21 @@
-"""The exchange between nodes: this node's identity, the peers it trusts, and delivering its outbox.
+"""The exchange between nodes: this node's identity, the peers it trusts, receiving their messages, and
+delivering its outbox.
 
 A node trusts only the keys it was given for its peers (DESIGN.md, "Nodes and exchange");
-adding one is an administrator's act. The outbox is delivered by the node's scheduler
-(or an officer, at the command line), each message signed again when it is finally sent.
+adding one is an administrator's act. A message received is checked (signature, sender,
+recipient, freshness, replay), then held to what its sender may do (domain/messages.py)
+and to the same rules as local input; a signed message that breaks one is kept in the
+inbox as refused with its coded reason and never applied, and refused the same way if it
+comes again. The outbox is delivered by the node's scheduler (or an officer, at the
+command line), each message signed again when it is finally sent.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +23,15 @@ import httpx
 
 from armtrace.domain.actors import Clock
 from armtrace.domain.errors import N_, Conflict, ProblemList, RuleViolation
+from armtrace.domain.lifecycle import parse_utc
+from armtrace.domain.messages import KINDS, NOT_YOURS, Refusal, body_problems, in_namespace, may_send
+from armtrace.domain.tracing import Answer, FailureReason, Outcome, Restriction, Status, check_answer, transition
 from armtrace.exchange.delivery import Delivered, deliver_due
-from armtrace.exchange.envelope import create_key, public_key, public_text
+from armtrace.exchange.envelope import Envelope, EnvelopeRefused, check, create_key, public_key, public_text
 from armtrace.queries import tracing as q
 from armtrace.services.door import public, use_case
 from armtrace.services.importing.intake import country
-from armtrace.services.tracing import _me
+from armtrace.services.tracing import DraftRequest, _content, _me, _send, content_json
 from armtrace.store.uow import UnitOfWork
 
 
@@ -132,3 +143,193 @@ def outbox(uow: UnitOfWork, limit: int = 500) -> list[q.Waiting]:
     """Messages not delivered yet, oldest first, with their attempts and last error."""
     with uow:
         return q.undelivered(uow.conn, limit)
+
+
+@use_case("exchange.receive")
+def receive(data: object, uow: UnitOfWork, clock: Clock) -> str:
+    """Check a message from a peer and apply it once; returns what was done with it. A signed message
+    that breaks a rule is refused with its coded reason, kept as refused, and nothing of it applied."""
+    envelope = Envelope.from_json(data)
+    now = clock.now()
+    with uow:
+        me = _me(uow)
+        keys = {p["node_id"]: p["public_key"] for p in uow.nodes.peers()}
+        check(envelope, me=me["node_id"], keys=keys, now=now, seen=lambda _: False)
+        earlier = uow.inbox.earlier(envelope.id)
+        if earlier is not None:
+            if earlier[0] is None:
+                raise EnvelopeRefused("replay", N_("envelope %(envelope)s was received already", envelope=envelope.id))
+            raise EnvelopeRefused(earlier[0], N_("envelope %(envelope)s was refused already", envelope=envelope.id))
+        try:
+            outcome = _apply(uow, me, envelope, now)
+        except EnvelopeRefused as refused:
+            refusal = refused
+        else:
+            uow.inbox.keep(envelope.to_json(), now)
+            uow.commit()
+            return outcome
+    with uow:  # the refusal is kept in a transaction of its own, since nothing of the message was applied
+        if uow.inbox.earlier(envelope.id) is None:
+            uow.inbox.keep(envelope.to_json(), now, refused=refusal.reason)
+            uow.commit()
+    raise refusal
+
+
+def _refused(reason: Refusal, detail: str, problems: object = (), hint: str | None = None) -> EnvelopeRefused:
+    return EnvelopeRefused(reason.value, detail, hint=hint, problems=list(problems))  # type: ignore[call-overload]
+
+
+def _apply(uow: UnitOfWork, me: dict[str, Any], e: Envelope, now: datetime) -> str:
+    if e.type not in KINDS:
+        raise _refused(Refusal.UNKNOWN_TYPE, N_("message type %(type)r is not known to this node", type=e.type))
+    problems = body_problems(e.type, e.body)
+    if problems:
+        raise _refused(
+            Refusal.MALFORMED_BODY,
+            N_("the body of %(kind)s %(envelope)s is not as the exchange defines it", kind=e.type, envelope=e.id),
+            problems.problems,
+        )
+    if e.type == "trace.request":
+        return _take_request(uow, me, e, now)
+    r = uow.requests.get(e.body["request_id"])
+    if r is None:
+        raise _refused(
+            Refusal.UNKNOWN_REQUEST,
+            N_(
+                "message %(envelope)s names an unknown request %(request)r", envelope=e.id, request=e.body["request_id"]
+            ),
+        )
+    if not may_send(e.type, e.sender, r["requester"], r["requested"]):
+        party = KINDS[e.type].sent_by
+        assert party is not None
+        raise _refused(Refusal.NOT_YOURS, N_(NOT_YOURS[party], request=r["id"], kind=e.type))
+    try:
+        return APPLY[e.type](uow, r, e, now)
+    except EnvelopeRefused:
+        raise
+    except RuleViolation as exc:  # the request's state does not allow it (answered already, say)
+        raise _refused(Refusal.WRONG_STATE, exc.detail, exc.problems) from None
+
+
+def _take_request(uow: UnitOfWork, me: dict[str, Any], e: Envelope, now: datetime) -> str:
+    """A request from a peer: an id of its own, never used before, and content that meets the same rules as
+    a request drafted here."""
+    body = e.body
+    request_id, parent_id = body["request_id"], body.get("parent_id")
+    for given in (request_id, parent_id):
+        if given is not None and not in_namespace(given, e.sender):
+            raise _refused(
+                Refusal.FOREIGN_ID,
+                N_("%(request)r is not an id %(sender)s may give: its ids are its own", request=given, sender=e.sender),
+                hint=N_("a request id is the sender's node id, a year and a number, e.g. %(example)s",
+                        example=f"{e.sender}-2026-000001"),
+            )  # fmt: skip
+    if uow.requests.get(request_id) is not None:
+        raise _refused(Refusal.DUPLICATE_ID, N_("request %(request)s was received already", request=request_id))
+    try:
+        content = _content(DraftRequest.of(body["content"]))
+        acknowledge_by, answer_by = (_time(body.get(k)) for k in ("acknowledge_by", "answer_by"))
+    except RuleViolation as exc:
+        raise _refused(Refusal.INVALID_CONTENT, exc.detail, exc.problems, exc.hint) from None
+    uow.requests.add(
+        {
+            "id": request_id,
+            "direction": "incoming",
+            "requester": e.sender,
+            "requested": me["node_id"],
+            "status": Status.SENT.value,
+            "priority": content.priority.value,
+            "content": json.dumps(content_json(content)),
+            "parent_id": parent_id,
+            "created_at": now,
+            "sent_at": e.created_at,
+            "acknowledge_by": acknowledge_by,
+            "answer_by": answer_by,
+        },
+        "received",
+        now,
+        by=e.sender,
+    )
+    _send(uow, me, e.sender, "trace.receipt", {"request_id": request_id}, now)
+    return "request received; receipt sent"
+
+
+def _time(text: object) -> datetime | None:
+    try:
+        return parse_utc(str(text)) if text else None
+    except ValueError:
+        raise RuleViolation(N_("%(value)r is not a time", value=text)) from None
+
+
+def _receipt(uow: UnitOfWork, r: dict[str, Any], e: Envelope, now: datetime) -> str:
+    uow.requests.act(r["id"], "receipt", now, by=e.sender)
+    return "receipt recorded"
+
+
+def _acknowledgement(uow: UnitOfWork, r: dict[str, Any], e: Envelope, now: datetime) -> str:
+    if r["status"] != Status.SENT.value:  # the answer came first: the acknowledgement is only noted
+        uow.requests.act(r["id"], "acknowledged", now, {"late": True}, by=e.sender)
+        return "acknowledgement noted"
+    status = transition(Status(r["status"]), "acknowledge")
+    uow.requests.update(
+        r["id"], {"status": status.value, "acknowledged_at": e.created_at}, "acknowledged", now, by=e.sender
+    )
+    return "acknowledgement recorded"
+
+
+def _reminder(uow: UnitOfWork, r: dict[str, Any], e: Envelope, now: datetime) -> str:
+    uow.requests.act(r["id"], "reminder_received", now, {"awaiting": e.body["awaiting"]}, by=e.sender)
+    return f"reminder recorded: {e.body['awaiting']} overdue"
+
+
+def _answer(uow: UnitOfWork, r: dict[str, Any], e: Envelope, now: datetime) -> str:
+    body = e.body
+    try:
+        answer = Answer(
+            Outcome(body["outcome"]),
+            Restriction(body["restriction"]) if body.get("restriction") else None,
+            FailureReason(body["failure"]) if body.get("failure") else None,
+            tuple(body["facts"]),
+            body.get("next_country"),
+        )
+    except ValueError as exc:
+        raise _refused(
+            Refusal.MALFORMED_BODY, N_("the answer has a value armtrace does not know: %(error)s", error=str(exc))
+        ) from None
+    problems = check_answer(answer)
+    if problems:
+        raise _refused(Refusal.INVALID_CONTENT, N_("the answer to %(request)s breaks the ITI", request=r["id"]),
+                       problems.problems)  # fmt: skip
+    status = transition(Status(r["status"]), "answer", answer.outcome)
+    uow.requests.update(
+        r["id"],
+        {
+            "status": status.value,
+            "outcome": answer.outcome.value,
+            "restriction": body.get("restriction"),
+            "failure": body.get("failure"),
+            "answered_at": e.created_at if status is Status.ANSWERED else None,
+            "answer": json.dumps(body),
+        },
+        f"answered:{answer.outcome.value}",
+        now,
+        by=e.sender,
+    )
+    return f"answer recorded: {answer.outcome.value}"
+
+
+def _withdrawal(uow: UnitOfWork, r: dict[str, Any], e: Envelope, now: datetime) -> str:
+    status = transition(Status(r["status"]), "withdraw")
+    uow.requests.update(
+        r["id"], {"status": status.value}, "withdrawn", now, by=e.sender, detail={"reason": e.body["reason"]}
+    )
+    return "withdrawal recorded"
+
+
+APPLY: dict[str, Callable[[UnitOfWork, dict[str, Any], Envelope, datetime], str]] = {
+    "trace.receipt": _receipt,
+    "trace.acknowledgement": _acknowledgement,
+    "trace.reminder": _reminder,
+    "trace.answer": _answer,
+    "trace.withdrawal": _withdrawal,
+}

@@ -20,7 +20,7 @@ from typing import Any
 from armtrace.domain.actors import Clock
 from armtrace.domain.approvals import Act, discloses
 from armtrace.domain.errors import N_, NotFound, ProblemList, RuleViolation
-from armtrace.domain.lifecycle import parse_utc, utc_text
+from armtrace.domain.lifecycle import utc_text
 from armtrace.domain.tracing import (
     Answer,
     Deadlines,
@@ -38,7 +38,7 @@ from armtrace.domain.tracing import (
     state_to_ask,
     transition,
 )
-from armtrace.exchange.envelope import Envelope, check, load_key, new_envelope
+from armtrace.exchange.envelope import load_key, new_envelope
 from armtrace.queries import disclosure
 from armtrace.queries import tracing as q
 from armtrace.queries.approvals import ApprovalRow, approvals
@@ -366,89 +366,20 @@ def follow(request_id: str, uow: UnitOfWork, clock: Clock) -> str:
     return draft_request(cmd, uow, clock)
 
 
-@use_case("exchange.receive")
-def receive(data: object, uow: UnitOfWork, clock: Clock) -> str:
-    """Check a message from a peer and apply it once; returns what was done with it."""
-    envelope = Envelope.from_json(data)
+@use_case("tracing.act")
+def withdraw(request_id: str, why: str, uow: UnitOfWork, clock: Clock) -> None:
+    """The requesting State withdraws its request (the weapon was identified otherwise, say): the requested
+    State is told, and the request's clocks stop on both sides."""
+    if not why.strip():
+        raise RuleViolation("a withdrawal says why", hint=N_("the requested State reads the reason"))
     now = clock.now()
     with uow:
-        me = _me(uow)
-        keys = {p["node_id"]: p["public_key"] for p in uow.nodes.peers()}
-        check(envelope, me=me["node_id"], keys=keys, now=now, seen=uow.inbox.seen)
-        uow.inbox.keep(envelope.to_json(), now)
-        outcome = _apply(uow, me, envelope, now)
+        me, r = _me(uow), _request(uow, request_id, direction="outgoing")
+        status = transition(Status(r["status"]), "withdraw")
+        if r["status"] != Status.DRAFTED.value:  # a draft was never sent: nobody else knows of it
+            _send(uow, me, r["requested"], "trace.withdrawal", {"request_id": r["id"], "reason": why.strip()}, now)
+        uow.requests.update(r["id"], {"status": status.value}, "withdrawn", now, detail={"reason": why.strip()})
         uow.commit()
-        return outcome
-
-
-def _apply(uow: UnitOfWork, me: dict[str, Any], e: Envelope, now: Any) -> str:
-    body = e.body
-    if e.type == "trace.request":
-        content = body["content"]
-        uow.requests.add(
-            {
-                "id": body["request_id"],
-                "direction": "incoming",
-                "requester": e.sender,
-                "requested": me["node_id"],
-                "status": Status.SENT.value,
-                "priority": content["priority"],
-                "content": json.dumps(content),
-                "parent_id": body.get("parent_id"),
-                "created_at": now,
-                "sent_at": e.created_at,
-                "acknowledge_by": _time(body.get("acknowledge_by")),
-                "answer_by": _time(body.get("answer_by")),
-            },
-            "received",
-            now,
-            by=e.sender,
-        )
-        _send(uow, me, e.sender, "trace.receipt", {"request_id": body["request_id"]}, now)
-        return "request received; receipt sent"
-    r = uow.requests.get(str(body.get("request_id")))
-    if r is None:
-        raise NotFound(
-            N_(
-                "message %(envelope)s names an unknown request %(request)r",
-                envelope=e.id,
-                request=body.get("request_id"),
-            )
-        )
-    if e.type == "trace.receipt":
-        uow.requests.act(r["id"], "receipt", now, by=e.sender)
-        return "receipt recorded"
-    if e.type == "trace.acknowledgement":
-        if r["status"] != Status.SENT.value:  # the answer came first: the acknowledgement is only noted
-            uow.requests.act(r["id"], "acknowledged", now, {"late": True}, by=e.sender)
-            return "acknowledgement noted"
-        status = transition(Status(r["status"]), "acknowledge")
-        uow.requests.update(
-            r["id"], {"status": status.value, "acknowledged_at": e.created_at}, "acknowledged", now, by=e.sender
-        )
-        return "acknowledgement recorded"
-    if e.type == "trace.reminder":
-        uow.requests.act(r["id"], "reminder_received", now, {"awaiting": body.get("awaiting")}, by=e.sender)
-        return f"reminder recorded: {body.get('awaiting')} overdue"
-    if e.type == "trace.answer":
-        outcome = Outcome(body["outcome"])
-        status = transition(Status(r["status"]), "answer", outcome)
-        uow.requests.update(
-            r["id"],
-            {
-                "status": status.value,
-                "outcome": outcome.value,
-                "restriction": body.get("restriction"),
-                "failure": body.get("failure"),
-                "answered_at": e.created_at if status is Status.ANSWERED else None,
-                "answer": json.dumps(body),
-            },
-            f"answered:{outcome.value}",
-            now,
-            by=e.sender,
-        )
-        return f"answer recorded: {outcome.value}"
-    raise RuleViolation(N_("message type %(type)r is not known to this node", type=e.type))
 
 
 def _send(uow: UnitOfWork, me: dict[str, Any], to: str, kind: str, body: dict[str, Any], now: Any) -> None:
@@ -497,10 +428,6 @@ def _request(uow: UnitOfWork, request_id: str, direction: str | None = None) -> 
             hint=N_("see them with 'armtrace trace list'"),
         )
     return r
-
-
-def _time(text: object) -> Any:
-    return parse_utc(str(text)) if text else None
 
 
 # The reads: the lists and the case name no holder; the draft of an answer shows the registry's record.

@@ -69,14 +69,27 @@ class Outbox:
                 created_at=now,
                 attempts=0,
                 next_attempt_at=now,
+                subject=_subject(envelope),
             )
         )
 
     def undelivered(self, limit: int = 500) -> list[dict[str, Any]]:
-        """Messages not yet delivered, oldest first: each peer gets them in the order they were written."""
+        """Messages not yet delivered nor refused for good, oldest first."""
         c = t.outbox.c
-        rows = self.conn.execute(sa.select(t.outbox).where(c.delivered_at.is_(None)).order_by(c.seq).limit(limit))
+        rows = self.conn.execute(
+            sa.select(t.outbox).where(c.delivered_at.is_(None), c.refused_at.is_(None)).order_by(c.seq).limit(limit)
+        )
         return [dict(r._mapping) for r in rows]
+
+    def refused(self, message_id: str, reason: str, detail: str, now: datetime) -> None:
+        """The peer refused the message for good, with its coded reason: it is never sent again."""
+        self.conn.execute(
+            t.outbox.update()
+            .where(t.outbox.c.id == message_id)
+            .values(
+                refused_at=now, refused_reason=reason[:40], attempts=t.outbox.c.attempts + 1, last_error=detail[:2000]
+            )
+        )
 
     def delivered(self, message_id: str, now: datetime) -> None:
         self.conn.execute(
@@ -95,19 +108,26 @@ class Outbox:
         )
 
     def pending(self) -> int:
-        return self.conn.execute(sa.select(sa.func.count()).where(t.outbox.c.delivered_at.is_(None))).scalar_one()
+        c = t.outbox.c
+        return self.conn.execute(
+            sa.select(sa.func.count()).where(c.delivered_at.is_(None), c.refused_at.is_(None))
+        ).scalar_one()
 
 
 class Inbox:
-    """Messages received, by id: a message delivered twice is kept, and applied, once."""
+    """Messages received, by id: a message delivered twice is kept, and applied, once; a signed message
+    refused is kept with its coded reason, and refused again the same way if it comes again."""
 
     def __init__(self, conn: sa.Connection) -> None:
         self.conn = conn
 
-    def seen(self, message_id: str) -> bool:
-        return self.conn.execute(sa.select(t.inbox.c.id).where(t.inbox.c.id == message_id)).first() is not None
+    def earlier(self, message_id: str) -> tuple[str | None] | None:
+        """(refused reason, or None if applied) of a message received before; None if it is new."""
+        c = t.inbox.c
+        row = self.conn.execute(sa.select(c.refused_reason).where(c.id == message_id)).first()
+        return None if row is None else (row.refused_reason,)
 
-    def keep(self, envelope: dict[str, Any], now: datetime) -> None:
+    def keep(self, envelope: dict[str, Any], now: datetime, refused: str | None = None) -> None:
         self.conn.execute(
             t.inbox.insert().values(
                 id=envelope["id"],
@@ -115,8 +135,15 @@ class Inbox:
                 type=envelope["type"],
                 received_at=now,
                 envelope=json.dumps(envelope, ensure_ascii=False),
+                refused_reason=refused,
             )
         )
+
+
+def _subject(envelope: dict[str, Any]) -> str | None:
+    body = envelope.get("body")
+    subject = body.get("request_id") if isinstance(body, dict) else None
+    return str(subject)[:64] if subject else None
 
 
 def _loggable(row: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from armtrace.services import approvals, registry, tracing
+from armtrace.services import approvals, exchange, registry, tracing
 from armtrace.web.auth import User, runtime_of, unless_refused
 from armtrace.web.render import render
 
@@ -31,4 +31,5 @@ def dashboard(request: Request, who: User) -> Response:
         overdue=overdue or [],
         summary=unless_refused(lambda: registry.summary(uow, top=5)),
         waiting=unless_refused(lambda: approvals.waiting(uow)),
+        refused=[m for m in unless_refused(lambda: exchange.outbox(uow)) or [] if m.refused_reason],
     )

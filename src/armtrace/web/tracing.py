@@ -115,6 +115,13 @@ def acknowledge(request: Request, request_id: str, who: Changing) -> Response:
     return RedirectResponse(f"/trace/{request_id}", status_code=303)
 
 
+@router.post("/trace/{request_id}/withdraw")
+def withdraw(request: Request, request_id: str, who: Changing, why: Annotated[str, Form()] = "") -> Response:
+    rt = runtime_of(request)
+    tracing.withdraw(request_id, why, rt.uow(who), rt.clock)
+    return RedirectResponse(f"/trace/{request_id}", status_code=303)
+
+
 @router.post("/trace/{request_id}/follow")
 def follow(request: Request, request_id: str, who: Changing) -> Response:
     rt = runtime_of(request)

@@ -46,6 +46,9 @@ outbox = sa.Table(
     sa.Column("next_attempt_at", UTCDateTime, nullable=False, index=True),
     sa.Column("delivered_at", UTCDateTime),
     sa.Column("last_error", sa.Text),
+    sa.Column("subject", sa.String(64)),  # the request it is about: its messages go in order, others do not wait
+    sa.Column("refused_at", UTCDateTime),  # the peer refused it for good: never sent again
+    sa.Column("refused_reason", sa.String(40)),  # the peer's coded reason
 )
 
 
@@ -57,4 +60,5 @@ inbox = sa.Table(
     sa.Column("type", sa.String(40), nullable=False),
     sa.Column("received_at", UTCDateTime, nullable=False),
     sa.Column("envelope", sa.Text, nullable=False),
+    sa.Column("refused_reason", sa.String(40)),  # set when a signed message was refused, never applied
 )
