@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from armtrace import i18n
@@ -20,6 +21,7 @@ from armtrace.domain.actors import Actor, SystemClock
 from armtrace.domain.errors import N_
 from armtrace.domain.tracing import Markings
 from armtrace.services import accounts, exchange, tracing
+from armtrace.store import tables as t
 from armtrace.store.engine import make_engine
 from armtrace.store.migrate import upgrade
 from armtrace.store.uow import UnitOfWork
@@ -577,3 +579,25 @@ def test_the_command_line_speaks_the_language_it_is_given(staff, lang: str) -> N
     assert detail in missing.stderr and i18n.word(lang, "What to do:") in missing.stderr
     helped = run("approval", "--help")
     assert i18n.word(lang, "Acts that wait for a second person's approval.") in helped.stdout
+
+
+def test_an_officer_withdraws_a_request_at_the_command_line_and_a_withdrawal_is_sent(staff, incoming: str) -> None:
+    code, out = armtrace(
+        staff, "trace", "new", "--basis", "a", "--legal", "Firearms Act s.4", "--circumstances", "seized",
+        "--use", "trial", "--manufacturer", "Izhmash", "--serial", "0365292", "--category", "assault_rifle",
+        "--calibre", "7.62x39", "--to", "KEN-NFP", user="officer",
+    )  # fmt: skip
+    assert code == 0, out
+    ref = out.split("Drafted request ")[1].split(".")[0].strip()
+    assert armtrace(staff, "trace", "send", ref, user="officer")[0] == 0
+    code, out = armtrace(staff, "trace", "withdraw", ref, "--why", "identified by the police", user="analyst")
+    assert code == 5 and "tracing.act" in out  # an analyst may not
+    code, out = armtrace(staff, "trace", "withdraw", ref, "--why", "identified by the police", user="officer")
+    assert code == 0 and f"Request {ref} withdrawn" in out, out
+    code, out = armtrace(staff, "outbox", "list", user="officer")
+    assert code == 0 and "KEN-NFP" in out and ref in out
+    engine = make_engine(staff)
+    with engine.connect() as conn:
+        kinds = [json.loads(e)["type"] for e in conn.execute(sa.select(t.outbox.c.envelope)).scalars()]
+    engine.dispose()
+    assert kinds[-2:] == ["trace.request", "trace.withdrawal"]

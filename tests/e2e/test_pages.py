@@ -4,6 +4,7 @@ that does not exist."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -199,3 +200,24 @@ def test_a_number_out_of_range_on_a_page_is_answered_by_a_page(pages: TestClient
     response = pages.get("/weapons/99999999999999999999")
     assert response.status_code == 422 and response.headers["content-type"].startswith("text/html")
     assert "weapon_id" in response.text
+
+
+def test_an_officer_withdraws_a_request_from_its_page_and_the_requested_state_is_told(  # type: ignore[no-untyped-def]
+    pages: TestClient, uow, clock, engine, tmp_path: Path
+) -> None:
+    ex.add_peer(ex.AddPeer("RUS-NFP", "state", "http://127.0.0.1:9", "B" * 43 + "=", "RUS"), uow(), clock)
+    marks = Markings("Kalashnikov Concern", "AK123456", "RUS")
+    asked = tr.DraftRequest(("a",), "Firearms Act s.3", "seized at Busia", marks, "assault_rifle", "7.62x39",
+                            "prosecution")  # fmt: skip
+    ref = tr.draft_request(asked, uow(), clock)
+    tr.send_request(ref, uow(), clock)
+    csrf = sign_in(pages, "marie")
+    assert "Withdraw this request" in pages.get(f"/trace/{ref}").text
+    refused = pages.post(f"/trace/{ref}/withdraw", data={"csrf": csrf, "why": " "})
+    assert refused.status_code == 422 and "a withdrawal says why" in refused.text
+    done = pages.post(f"/trace/{ref}/withdraw", data={"csrf": csrf, "why": "identified by the police"})
+    assert done.status_code == 200 and "Withdraw this request" not in done.text
+    with engine.connect() as conn:
+        status = conn.execute(sa.select(t.trace_requests.c.status).where(t.trace_requests.c.id == ref)).scalar_one()
+        sent = [json.loads(e)["type"] for e in conn.execute(sa.select(t.outbox.c.envelope)).scalars()]
+    assert status == "withdrawn" and sent == ["trace.request", "trace.withdrawal"]

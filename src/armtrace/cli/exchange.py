@@ -60,9 +60,7 @@ def peer_add(
     console.print(_("Peer %(peer)s added.", peer=node_id))
 
 
-@outbox.command(
-    "list", help=_("Messages not delivered: those peers refused for good, with their reason, and those still tried.")
-)
+@outbox.command("list", help=_("Messages not delivered: refused by their peer (with its reason), or still tried."))
 def outbox_list(ctx: typer.Context) -> None:
     rt = ready(ctx)
     waiting = exchange.outbox(rt.uow(signed_in(ctx)))

@@ -14,7 +14,6 @@ from armtrace.cli.approvals import done_or_waiting
 from armtrace.cli.output import ArmtraceGroup, _, console, ready, word
 from armtrace.cli.signin import signed_in
 from armtrace.domain.disclosure import Disclosure
-from armtrace.domain.tracing import Markings
 from armtrace.queries.tracing import Statistics
 from armtrace.services import tracing
 
@@ -43,20 +42,13 @@ def trace_new(
     urgent: Annotated[str | None, Opt(help=_("Mark urgent, giving the reason"))] = None,
 ) -> None:
     rt = ready(ctx)
-    cmd = tracing.DraftRequest(
-        tuple(basis),
-        legal,
-        circumstances,
-        Markings(manufacturer, serial, made_in, model, imported_into, obliterated),
-        category,
-        calibre,
-        use,
-        "urgent" if urgent else "routine",
-        urgent,
-        tuple(photo or ()),
-        to,
-        weapon,
-    )
+    markings = {"manufacturer": manufacturer, "serial": serial, "country_of_manufacture": made_in, "model": model,
+                "last_import_country": imported_into, "serial_obliterated": obliterated}  # fmt: skip
+    cmd = tracing.DraftRequest.of(
+        {"bases": basis, "legal_justification": legal, "circumstances": circumstances, "markings": markings,
+         "category": category, "calibre": calibre, "intended_use": use, "priority": "urgent" if urgent else "routine",
+         "urgency_reason": urgent, "photographs": photo, "requested": to, "weapon_id": weapon}
+    )  # fmt: skip
     ref = tracing.draft_request(cmd, rt.uow(signed_in(ctx)), rt.clock)
     console.print(
         _("Drafted request [bold]%(request)s[/bold]. Send it with: armtrace trace send %(request)s", request=ref)

@@ -59,10 +59,17 @@ WORDS = {
     "partially_obliterated": N_("partially_obliterated"), "obliterated": N_("obliterated"),
     "unmarked": N_("unmarked"), "industrial": N_("industrial"), "craft": N_("craft"),
     "3d_printed": N_("3d_printed"), "converted": N_("converted"), "unknown": N_("unknown"),
+    # why a peer's message was refused (exchange/envelope.py, domain/messages.py)
+    "malformed": N_("malformed"), "unsigned": N_("unsigned"), "wrong_recipient": N_("wrong_recipient"),
+    "unknown_sender": N_("unknown_sender"), "bad_signature": N_("bad_signature"), "clock_skew": N_("clock_skew"),
+    "replay": N_("replay"), "too_large": N_("too_large"), "unknown_type": N_("unknown_type"),
+    "malformed_body": N_("malformed_body"), "invalid_content": N_("invalid_content"), "foreign_id": N_("foreign_id"),
+    "duplicate_id": N_("duplicate_id"), "unknown_request": N_("unknown_request"), "not_yours": N_("not_yours"),
+    "wrong_state": N_("wrong_state"),
     # a request's direction
     "incoming": N_("incoming"), "outgoing": N_("outgoing"),
     # error titles (domain/errors.py)
     "e1": N_("The request could not be carried out"), "e2": N_("Not found"),
     "e3": N_("Conflicts with an existing record"), "e4": N_("Breaks a rule"), "e5": N_("Not permitted"),
-    "e6": N_("Sign-in required"), "e7": N_("Outside the permitted time"),
+    "e6": N_("Sign-in required"), "e7": N_("Outside the permitted time"), "e8": N_("Too large"),
 }  # fmt: skip
