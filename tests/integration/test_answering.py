@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from armtrace.demo.pictures import plate
 from armtrace.domain.tracing import Markings
 from armtrace.queries.disclosure import draft_answer
 from armtrace.queries.tracing import list_requests, request_detail
 from armtrace.services import exchange as ex
 from armtrace.services import tracing as tr
 from armtrace.services.importing.records import load_records
+from armtrace.services.photographs import attach
 from armtrace.store import tables as t
 from armtrace.store.engine import make_engine
 from armtrace.store.migrate import upgrade
@@ -52,6 +54,7 @@ def answering(engine, clock, tmp_path: Path):  # type: ignore[no-untyped-def]
     assert result.loaded == 3
 
     def ask(serial: str | None, maker: str = "FN Herstal", obliterated: bool = False) -> str:
+        photos = (attach("receiver.png", "image/png", plate(), ken(), clock),) if obliterated else ()
         ref = tr.draft_request(
             tr.DraftRequest(
                 ("a",),
@@ -61,7 +64,7 @@ def answering(engine, clock, tmp_path: Path):  # type: ignore[no-untyped-def]
                 "rifle",
                 "7.62x51 NATO",
                 "criminal investigation",
-                photographs=("p1.jpg",) if obliterated else (),
+                photographs=photos,
             ),
             ken(),
             clock,

@@ -30,7 +30,17 @@ from armtrace.domain.tracing import Markings
 from armtrace.exchange.envelope import create_key, new_envelope
 from armtrace.queries.identify import IdentifyQuery
 from armtrace.queries.registry import WeaponFilter
-from armtrace.services import accounts, approvals, exchange, identify, integrity, registry, retention, tracing
+from armtrace.services import (
+    accounts,
+    approvals,
+    exchange,
+    identify,
+    integrity,
+    photographs,
+    registry,
+    retention,
+    tracing,
+)
 from armtrace.services.door import DOORS, door_of
 from armtrace.services.importing import files as importing
 from armtrace.services.importing import records
@@ -38,6 +48,7 @@ from armtrace.store.uow import UnitOfWork
 from tests import factories as f
 
 CLOCK = FixedClock(datetime(2026, 3, 1, 9, 30, tzinfo=UTC))
+B1 = "BEL-FPS-2026-000001"
 POLICY = RetentionPolicy()
 
 # name: (permission, access-log action, two-person act); None permission: public, for the reason it states.
@@ -69,6 +80,9 @@ EXPECTED: dict[str, tuple[str | None, str | None, str | None]] = {
     "tracing.draft_answer": ("tracing.act", "tracing:answer:draft", None),
     "tracing.statistics": ("tracing.statistics", None, None),
     "tracing.counts": ("tracing.read", None, None),
+    "photographs.attach": ("tracing.act", None, None),
+    "photographs.give": ("exchange.receive", None, None),
+    "photographs.photograph": ("tracing.read", None, None),
     "exchange.init_node": ("node.manage", None, None),
     "exchange.add_peer": ("node.manage", None, None),
     "exchange.node_identity": (None, None, None),
@@ -163,6 +177,11 @@ CALLS: dict[str, Callable[[UnitOfWork], object]] = {
     "tracing.draft_answer": lambda u: tracing.draft_answer("BEL-FPS-2026-000001", u),
     "tracing.statistics": lambda u: tracing.statistics(u),
     "tracing.counts": lambda u: tracing.counts(u),
+    "photographs.attach": lambda u: photographs.attach("receiver.png", "image/png", b"\x89PNG", u, CLOCK),
+    "photographs.give": lambda u: photographs.give(_envelope(), u, CLOCK),
+    "photographs.photograph": lambda u: photographs.photograph(
+        "BEL-FPS-2026-000001", "0" * 64, u, CLOCK, httpx.Client()
+    ),
     "exchange.init_node": lambda u: exchange.init_node(
         exchange.InitNode("KEN-NFP", "KEN", Path(pytest_tmp()) / "k.pem", "Kenya NFP"), u, CLOCK
     ),

@@ -58,7 +58,9 @@ def test_a_request_without_legal_basis_lists_every_missing_element_at_once() -> 
 def test_an_obliterated_serial_needs_photographs_instead_of_the_serial() -> None:
     obliterated = content(markings=Markings("Kalashnikov Concern", None, "RUS", serial_obliterated=True))
     assert fields(check_content(obliterated)) == ["photographs"]
-    assert not check_content(replace(obliterated, photographs=("frame-left.jpg",)))
+    assert not check_content(replace(obliterated, photographs=("sha256:" + "ab" * 32,)))
+    named = check_content(replace(obliterated, photographs=("frame-left.jpg",)))  # a name is not a photograph
+    assert [p.message for p in named.problems] == ["a photograph travels as a reference by its hash"]
 
 
 def test_an_urgent_request_needs_its_reason() -> None:

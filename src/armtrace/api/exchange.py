@@ -7,7 +7,7 @@ import dataclasses
 import json
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -16,7 +16,7 @@ from armtrace.api.errors import PROBLEMS
 from armtrace.domain.accounts import NOBODY, PEER_NODE
 from armtrace.domain.errors import N_
 from armtrace.exchange.envelope import EnvelopeRefused, EnvelopeTooLarge
-from armtrace.services import exchange
+from armtrace.services import exchange, photographs
 
 router = APIRouter(tags=["exchange"], responses=PROBLEMS)
 
@@ -31,7 +31,13 @@ async def deliver(request: Request) -> dict[str, str]:
     """A peer is known by its envelope's signature, checked by the service, not by credentials. An envelope
     larger than the node's limit is refused before it is read whole."""
     rt = runtime_of(request)
-    limit = rt.settings.envelope_max_bytes
+    envelope = await _envelope(request, rt.settings.envelope_max_bytes)
+    result = await run_in_threadpool(exchange.receive, envelope, rt.uow(PEER_NODE), rt.clock)
+    return {"result": result}
+
+
+async def _envelope(request: Request, limit: int) -> object:
+    """The posted envelope, read as it streams in and refused as soon as it passes the limit."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
@@ -41,11 +47,27 @@ async def deliver(request: Request) -> dict[str, str]:
         if len(body) > limit:
             raise _too_large(limit)
     try:
-        envelope = json.loads(body)
+        return json.loads(body)
     except ValueError:
         raise EnvelopeRefused("malformed", N_("the envelope is not JSON")) from None
-    result = await run_in_threadpool(exchange.receive, envelope, rt.uow(PEER_NODE), rt.clock)
-    return {"result": result}
+
+
+@router.post(
+    "/exchange/v1/attachments",
+    summary="A peer fetches a photograph of a request sent to it, by its hash (a signed fetch)",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}, "image/png": {}, "application/pdf": {}}}},
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}},
+)
+async def give_photograph(request: Request) -> Response:
+    rt = runtime_of(request)
+    envelope = await _envelope(request, rt.settings.envelope_max_bytes)
+    p = await run_in_threadpool(photographs.give, envelope, rt.uow(PEER_NODE), rt.clock)
+    return Response(p.data, media_type=p.media_type, headers={"x-armtrace-name": _header(p.name)})
+
+
+def _header(name: str) -> str:
+    return name.encode("ascii", "replace").decode("ascii").replace("?", "_")
 
 
 def _too_large(limit: int) -> EnvelopeTooLarge:

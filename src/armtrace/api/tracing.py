@@ -6,14 +6,15 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+import httpx
+from fastapi import APIRouter, Request, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from armtrace.api.auth import Caller, runtime_of
 from armtrace.api.errors import PROBLEMS, WAITING
 from armtrace.api.params import MAX_ID, OptionalId, PageNumber, PerPage
 from armtrace.queries.tracing import Counterpart
-from armtrace.services import tracing
+from armtrace.services import photographs, tracing
 
 router = APIRouter(prefix="/api/v1/trace", tags=["tracing"], responses=PROBLEMS)
 Strict = ConfigDict(extra="forbid")
@@ -130,6 +131,27 @@ def answer(request: Request, request_id: str, body: AnswerIn, who: Caller, respo
         return {"id": request_id, "outcome": body.outcome, "status": "sent"}
     response.status_code = 202
     return {"id": request_id, "outcome": body.outcome, "status": "waiting", "approval_id": handled.approval_id}
+
+
+@router.post("/photographs", status_code=201, summary="Attach a photograph or scan; a request carries its reference")
+def attach(request: Request, file: UploadFile, who: Caller) -> dict[str, str]:
+    rt = runtime_of(request)
+    data = file.file.read(photographs.MAX_PHOTOGRAPH + 1)
+    ref = photographs.attach(file.filename or "photograph", file.content_type or "", data, rt.uow(who), rt.clock)
+    return {"reference": ref}
+
+
+@router.get(
+    "/requests/{request_id}/photographs/{sha256}",
+    summary="A photograph of a request: held here, or fetched from the requesting State and checked by its hash",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}, "image/png": {}, "application/pdf": {}}}},
+)
+def photograph(request: Request, request_id: str, sha256: str, who: Caller) -> Response:
+    rt = runtime_of(request)
+    with httpx.Client() as client:
+        p = photographs.photograph(request_id, sha256, rt.uow(who), rt.clock, client)
+    return Response(p.data, media_type=p.media_type)
 
 
 class WithdrawIn(BaseModel):

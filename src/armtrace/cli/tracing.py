@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import mimetypes
+from pathlib import Path
 from typing import Annotated, Any
 
+import httpx
 import typer
 from rich import box
 from rich.markup import escape
@@ -15,7 +18,7 @@ from armtrace.cli.output import ArmtraceGroup, _, console, ready, word
 from armtrace.cli.signin import signed_in
 from armtrace.domain.disclosure import Disclosure
 from armtrace.queries.tracing import Statistics
-from armtrace.services import tracing
+from armtrace.services import photographs, tracing
 
 trace = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("Tracing requests between States."))
 Opt = typer.Option
@@ -36,20 +39,30 @@ def trace_new(
     model: Annotated[str | None, Opt()] = None,
     imported_into: Annotated[str | None, Opt(help=_("Country of the last import mark"))] = None,
     obliterated: Annotated[bool, Opt(help=_("The serial is obliterated (attach photographs)"))] = False,
-    photo: Annotated[list[str] | None, Opt(help=_("Photograph reference (repeatable)"))] = None,
+    photo: Annotated[
+        list[Path] | None,
+        Opt(
+            help=_("A photograph or scan of the weapon, attached by its hash (repeatable)"), exists=True, dir_okay=False
+        ),
+    ] = None,
     to: Annotated[str | None, Opt(help=_("The peer to ask (default: the State the marks point to)"))] = None,
     weapon: Annotated[int | None, Opt(help=_("The recovered weapon's record here"))] = None,
     urgent: Annotated[str | None, Opt(help=_("Mark urgent, giving the reason"))] = None,
 ) -> None:
     rt = ready(ctx)
+    uow = rt.uow(signed_in(ctx))
+    refs = [
+        photographs.attach(f.name, mimetypes.guess_type(f.name)[0] or "", f.read_bytes(), uow, rt.clock)
+        for f in photo or ()
+    ]
     markings = {"manufacturer": manufacturer, "serial": serial, "country_of_manufacture": made_in, "model": model,
                 "last_import_country": imported_into, "serial_obliterated": obliterated}  # fmt: skip
     cmd = tracing.DraftRequest.of(
         {"bases": basis, "legal_justification": legal, "circumstances": circumstances, "markings": markings,
          "category": category, "calibre": calibre, "intended_use": use, "priority": "urgent" if urgent else "routine",
-         "urgency_reason": urgent, "photographs": photo, "requested": to, "weapon_id": weapon}
+         "urgency_reason": urgent, "photographs": refs, "requested": to, "weapon_id": weapon}
     )  # fmt: skip
-    ref = tracing.draft_request(cmd, rt.uow(signed_in(ctx)), rt.clock)
+    ref = tracing.draft_request(cmd, uow, rt.clock)
     console.print(
         _("Drafted request [bold]%(request)s[/bold]. Send it with: armtrace trace send %(request)s", request=ref)
     )
@@ -136,6 +149,21 @@ def print_disclosure(request_id: str, draft: Disclosure) -> None:
         console.print("[dim]" + _("For you only, not sent:") + "[/dim]")
         for note in draft.notes:
             console.print(f"  [dim]{escape(word(note))}[/dim]", soft_wrap=True)
+
+
+@trace.command("photo", help=_("Save a photograph of a request to a file, fetched from the requesting State."))
+def trace_photo(
+    ctx: typer.Context,
+    request_id: str,
+    sha256: Annotated[str, typer.Argument(help=_("The photograph's hash, as the request lists it"))],
+    out: Annotated[Path, Opt(help=_("The file to write"))],
+) -> None:
+    rt = ready(ctx)
+    with httpx.Client() as client:
+        p = photographs.photograph(request_id, sha256.removeprefix("sha256:"), rt.uow(signed_in(ctx)), rt.clock, client)
+    out.write_bytes(p.data)
+    console.print(_("Saved %(name)s (%(size)s bytes, hash checked) to %(path)s.", name=p.name, size=len(p.data),
+                    path=str(out)))  # fmt: skip
 
 
 @trace.command("withdraw", help=_("Withdraw a request this node sent; the requested State is told why."))

@@ -22,6 +22,7 @@ from armtrace.app import NodeServer, free_port
 from armtrace.demo.narrator import Narrator
 from armtrace.demo.nodes import MAKER_ID, Exported, belgian_registry, ugandan_seizures
 from armtrace.demo.people import ADMINISTRATOR, REGISTRAR, demo_users, signed_in
+from armtrace.demo.pictures import plate
 from armtrace.domain.accounts import SCHEDULER, Principal
 from armtrace.domain.actors import FixedClock
 from armtrace.domain.errors import N_, RuleViolation
@@ -30,6 +31,7 @@ from armtrace.domain.tracing import Markings
 from armtrace.queries.registry import WeaponFilter, WeaponRow
 from armtrace.runtime import Runtime
 from armtrace.services import approvals, exchange, registry, tracing
+from armtrace.services import photographs as photos
 from armtrace.services.importing.records import load_records
 from armtrace.settings import load_settings
 
@@ -154,6 +156,13 @@ def _story(
         c = node.country
         draft = tracing.draft_answer(request_id, officer[c])
         narrator.say(N_("%(node)s's officer opens %(request)s.", node=node.node_id, request=request_id), gap=True)
+        for ref in tracing.show_request(request_id, officer[c], clock).request["content"]["photographs"]:
+            with httpx.Client() as client:
+                p = photos.photograph(request_id, ref.removeprefix("sha256:"), officer[c], clock, client)
+            narrator.say(
+                N_("  Photograph %(name)s fetched from the requesting State, %(size)s bytes, its hash checked.",
+                   name=p.name, size=len(p.data))
+            )  # fmt: skip
         narrator.disclosure(request_id, draft)
         cmd = tracing.AnswerRequest.as_drafted(request_id, draft)
         handled = tracing.answer(cmd, officer[c], clock)
@@ -188,7 +197,7 @@ def _story(
         Markings("FN Herstal", None, "BEL", "FAL", serial_obliterated=True),
         None,
         seized_ids[2],
-        photographs=("UPF/FSL/KLA-2026-118/receiver-left.jpg", "UPF/FSL/KLA-2026-118/etched.jpg"),
+        photographs=(("receiver-left.png", plate(shade=150)), ("etched-serial.png", plate(shade=110))),
     )
     narrator.say(
         N_(
@@ -252,8 +261,10 @@ def _ask(
     markings: Markings,
     recorded: WeaponRow | None,
     weapon_id: int,
-    photographs: tuple[str, ...] = (),
+    photographs: tuple[tuple[str, bytes], ...] = (),
 ) -> str:
+    officer = uga.runtime.uow(uga.people["officer"])
+    refs = tuple(photos.attach(name, "image/png", data, officer, uga.runtime.clock) for name, data in photographs)
     cmd = tracing.DraftRequest(
         ("a",),
         UGANDA_LAW,
@@ -262,10 +273,9 @@ def _ask(
         recorded.category if recorded else "rifle",
         recorded.calibre if recorded else "7.62x51 NATO",
         USE,
-        photographs=photographs,
+        photographs=refs,
         weapon_id=weapon_id,
     )
-    officer = uga.runtime.uow(uga.people["officer"])
     ref = tracing.draft_request(cmd, officer, uga.runtime.clock)
     tracing.send_request(ref, officer, uga.runtime.clock, uga.runtime.deadlines)
     return ref

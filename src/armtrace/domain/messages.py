@@ -34,6 +34,10 @@ class Refusal(StrEnum):
     UNKNOWN_REQUEST = "unknown_request"
     NOT_YOURS = "not_yours"  # an act on a request by a State that may not do it
     WRONG_STATE = "wrong_state"  # an act the request's state does not allow (answered twice, say)
+    UNKNOWN_ATTACHMENT = "unknown_attachment"  # a photograph the request does not refer to, or not held
+
+
+FETCH = "attachment.fetch"  # a signed read: the requested State fetches a request's photograph by its hash
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ State can say how fast each counterpart answers and why its traces fail.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -108,7 +109,15 @@ class RequestContent:
     intended_use: str
     priority: Priority = Priority.ROUTINE
     urgency_reason: str | None = None
-    photographs: tuple[str, ...] = ()  # references to images, where the serial is obliterated
+    photographs: tuple[str, ...] = ()  # images by their hash ("sha256:<hex>"), fetched from the requester
+
+
+PHOTOGRAPH = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def photograph_ref(sha256: str) -> str:
+    """How a request refers to a photograph: by the hash of its bytes, so what is fetched can be checked."""
+    return f"sha256:{sha256}"
 
 
 REQUIRED_TEXT = (  # (field, what is missing, what to do)
@@ -151,6 +160,15 @@ def check_content(c: RequestContent) -> ProblemList:
             rule=CONTENT_RULE,
             hint=N_("give the serial as read, or flag it as obliterated and attach photographs"),
         )
+    for ref in c.photographs:
+        if not PHOTOGRAPH.fullmatch(ref):
+            p.add(
+                "photographs",
+                "a photograph travels as a reference by its hash",
+                ref,
+                rule="DESIGN.md: nodes and exchange",
+                hint=N_("attach the file (armtrace trace new --photo FILE, or the form's file field)"),
+            )
     if m.serial_obliterated and not c.photographs:
         p.add(
             "photographs",

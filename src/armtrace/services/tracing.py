@@ -35,6 +35,7 @@ from armtrace.domain.tracing import (
     check_answer,
     check_content,
     overdue,
+    photograph_ref,
     state_to_ask,
     transition,
 )
@@ -148,6 +149,13 @@ def draft_request(cmd: DraftRequest, uow: UnitOfWork, clock: Clock) -> str:
     now = clock.now()
     with uow:
         me = _me(uow)
+        wanted = [ref.removeprefix("sha256:") for ref in content.photographs]
+        missing = sorted(set(wanted) - uow.attachments.held(wanted))
+        if missing:
+            raise NotFound(
+                N_("photograph %(photograph)s is not held on this node", photograph=photograph_ref(missing[0])),
+                hint=N_("attach the file first: the requested State fetches it from here by its hash"),
+            )
         requested = cmd.requested or _peer_for(uow, state_to_ask(content.markings) or _maker_country(content.markings))
         if uow.nodes.peer(requested) is None:
             raise NotFound(

@@ -102,6 +102,28 @@ class Requests:
         )
 
 
+class Attachments:
+    """Photographs and other files a request refers to by their SHA-256: attached here, or fetched from the
+    node that holds them and checked against the hash before they are kept."""
+
+    def __init__(self, conn: sa.Connection, uow: UnitOfWork) -> None:
+        self.conn, self.uow = conn, uow
+
+    def get(self, sha256: str) -> dict[str, Any] | None:
+        row = self.conn.execute(sa.select(t.attachments).where(t.attachments.c.sha256 == sha256)).one_or_none()
+        return None if row is None else dict(row._mapping)
+
+    def held(self, digests: list[str]) -> set[str]:
+        c = t.attachments.c
+        return set(self.conn.execute(sa.select(c.sha256).where(c.sha256.in_(digests))).scalars()) if digests else set()
+
+    def add(self, values: dict[str, Any]) -> None:
+        if self.get(values["sha256"]) is None:  # the same bytes attached twice are kept once
+            self.conn.execute(t.attachments.insert().values(**values))
+            shown = {k: v for k, v in values.items() if k not in ("data", "added_at")}
+            self.uow.note(Change("tracing:attachment:add", "attachment", values["sha256"], None, shown))
+
+
 def _loggable(row: dict[str, Any] | None) -> dict[str, Any] | None:
     if row is None:
         return None

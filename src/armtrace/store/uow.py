@@ -68,7 +68,7 @@ class UnitOfWork:
         from armtrace.store.integrity import Integrity
         from armtrace.store.registry import Businesses, Weapons
         from armtrace.store.retention import Retention
-        from armtrace.store.tracing import Requests
+        from armtrace.store.tracing import Attachments, Requests
 
         if isinstance(self.bind, sa.Connection):
             self._conn = self.bind
@@ -82,6 +82,7 @@ class UnitOfWork:
         self.businesses = Businesses(self._conn, self)
         self.nodes = Nodes(self._conn, self)
         self.requests = Requests(self._conn, self)
+        self.attachments = Attachments(self._conn, self)
         self.outbox = Outbox(self._conn)
         self.inbox = Inbox(self._conn)
         self.accounts = Accounts(self._conn, self)

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+import httpx
+from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from armtrace.domain.errors import ArmtraceError, response_for
 from armtrace.domain.tracing import FailureReason, Outcome, Restriction
 from armtrace.queries.disclosure import Disclosure
-from armtrace.services import exchange, registry, tracing
+from armtrace.services import exchange, photographs, registry, tracing
 from armtrace.web.auth import Changing, User, runtime_of, unless_refused
 from armtrace.web.charts import bars
 from armtrace.web.params import OptionalId, record_id
@@ -53,16 +54,23 @@ def new_form(request: Request, who: User, weapon_id: OptionalId = None) -> Respo
 async def new(request: Request, who: Changing) -> Response:
     rt = runtime_of(request)
     form = await request.form()
+    attached: list[str] = []  # kept at once: after a refusal the form carries their references, not the files
     try:
-        ref = tracing.draft_request(_draft(form), rt.uow(who), rt.clock)
+        for f in form.getlist("photo_files"):
+            if isinstance(f, UploadFile) and f.filename:
+                data = await f.read()
+                attached.append(photographs.attach(f.filename, f.content_type or "", data, rt.uow(who), rt.clock))
+        ref = tracing.draft_request(_draft(form, attached), rt.uow(who), rt.clock)
     except ArmtraceError as exc:  # every field as typed, each problem at its field
-        typed = {**{k: str(v).strip() for k, v in form.items() if k != "csrf"}, "bases": form.getlist("bases")}
+        typed = {**{k: str(v).strip() for k, v in form.items() if k not in ("csrf", "photo_files")},
+                 "bases": form.getlist("bases")}  # fmt: skip
+        typed["photographs"] = "\n".join(filter(None, [str(typed.get("photographs", "")), *attached]))
         return render(request, "tracing/new.html", status_code=response_for(exc)[0], form=typed, error=exc,
                       peers=exchange.peers(rt.uow(who)))  # fmt: skip
     return RedirectResponse(f"/trace/{ref}", status_code=303)
 
 
-def _draft(form: FormData) -> tracing.DraftRequest:
+def _draft(form: FormData, attached: list[str]) -> tracing.DraftRequest:
     """The request form as the command: an empty field is a value not given."""
     v = {k: str(x).strip() for k, x in form.items() if k not in ("csrf", "bases")}
     marks = ("manufacturer", "serial", "country_of_manufacture", "model", "last_import_country", "serial_obliterated")
@@ -71,7 +79,7 @@ def _draft(form: FormData) -> tracing.DraftRequest:
             **v,
             "bases": form.getlist("bases"),
             "markings": {k: v.get(k) for k in marks},
-            "photographs": v.get("photographs", "").splitlines(),
+            "photographs": [*v.get("photographs", "").splitlines(), *attached],
             "weapon_id": record_id(v.get("weapon_id", "")),
         }
     )
@@ -113,6 +121,15 @@ def acknowledge(request: Request, request_id: str, who: Changing) -> Response:
     rt = runtime_of(request)
     tracing.acknowledge(request_id, rt.uow(who), rt.clock)
     return RedirectResponse(f"/trace/{request_id}", status_code=303)
+
+
+@router.get("/trace/{request_id}/photographs/{sha256}")
+def photograph(request: Request, request_id: str, sha256: str, who: User) -> Response:
+    """The photograph itself, fetched from the requesting State the first time it is opened."""
+    rt = runtime_of(request)
+    with httpx.Client() as client:
+        p = photographs.photograph(request_id, sha256, rt.uow(who), rt.clock, client)
+    return Response(p.data, media_type=p.media_type, headers={"Content-Disposition": "inline"})
 
 
 @router.post("/trace/{request_id}/withdraw")

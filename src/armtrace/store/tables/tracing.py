@@ -42,3 +42,17 @@ trace_events = sa.Table(
     sa.Column("actor", sa.String(120), nullable=False),
     sa.Column("detail", sa.Text),
 )
+
+
+attachments = sa.Table(
+    "attachments",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),  # how requests refer to it: sha256:<hex>
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("media_type", sa.String(100), nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.Column("origin", sa.String(40), nullable=False),  # this node's id, or the peer it was fetched from
+    sa.Column("added_at", UTCDateTime, nullable=False),
+    sa.Column("added_by", sa.String(120), nullable=False),
+)
