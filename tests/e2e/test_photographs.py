@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from armtrace.demo.pictures import plate
-from armtrace.domain.errors import RuleViolation
-from armtrace.exchange.envelope import create_key, new_envelope, public_text
+from armtrace.domain.errors import NotFound, RuleViolation
+from armtrace.exchange.envelope import create_key, load_key, new_envelope, public_text
 from armtrace.services import exchange as ex
 from armtrace.services import photographs
 from armtrace.services import tracing as tr
@@ -78,16 +78,17 @@ def test_no_peer_but_the_one_asked_may_fetch_a_requests_photograph(pair, tmp_pat
     fetch = new_envelope("attachment.fetch", "UGA-NFP", "KEN-NFP", body, ken.rt.clock.now(), uga)
     refused = httpx.post(ken.address + "/exchange/v1/attachments", json=fetch.to_json())
     assert (refused.status_code, refused.json()["reason"]) == (403, "not_yours")
-    unknown = new_envelope(
-        "attachment.fetch", "UGA-NFP", "KEN-NFP", {**body, "sha256": "0" * 64}, ken.rt.clock.now(), uga
-    )
-    assert httpx.post(ken.address + "/exchange/v1/attachments", json=unknown.to_json()).json()["reason"] == "not_yours"
+    asked = load_key(bel.key_path)  # the State asked, for a photograph the request does not name
+    body = {**body, "sha256": "0" * 64}
+    other = new_envelope("attachment.fetch", "BEL-FPS", "KEN-NFP", body, ken.rt.clock.now(), asked)
+    answer = httpx.post(ken.address + "/exchange/v1/attachments", json=other.to_json())
+    assert (answer.status_code, answer.json()["reason"]) == (403, "unknown_attachment")
 
 
 def test_a_request_names_only_photographs_this_node_holds(pair) -> None:  # noqa: F811
     ken, _ = pair
     absent = "sha256:" + "1" * 64
-    with pytest.raises(Exception, match="is not held on this node"):
+    with pytest.raises(NotFound, match="is not held on this node"):
         tr.draft_request(tr.DraftRequest.of({**OBLITERATED, "photographs": [absent]}), ken.uow(), ken.rt.clock)
     with pytest.raises(RuleViolation, match="is not a photograph or a scan"):
         photographs.attach("notes.txt", "text/plain", b"not a photograph", ken.uow(), ken.rt.clock)
