@@ -144,15 +144,14 @@ def _photographs(r: dict[str, Any]) -> list[str]:
 
 
 def _keep(uow: UnitOfWork, p: Photograph, origin: str, clock: Clock) -> None:
-    uow.attachments.add(
-        {
-            "sha256": p.sha256,
-            "name": p.name[:200],
-            "media_type": p.media_type[:100],
-            "size": len(p.data),
-            "data": p.data,
-            "origin": origin,
-            "added_at": clock.now(),
-            "added_by": uow.actor.id,
-        }
-    )
+    kept = {
+        "sha256": p.sha256,
+        "name": p.name[:200],
+        "media_type": p.media_type[:100],
+        "size": len(p.data),
+        "data": p.data,
+        "origin": origin,
+        "added_at": clock.now(),
+        "added_by": uow.actor.id,
+    }
+    uow.attachments.add(kept)
