@@ -221,3 +221,20 @@ def test_an_officer_withdraws_a_request_from_its_page_and_the_requested_state_is
         status = conn.execute(sa.select(t.trace_requests.c.status).where(t.trace_requests.c.id == ref)).scalar_one()
         sent = [json.loads(e)["type"] for e in conn.execute(sa.select(t.outbox.c.envelope)).scalars()]
     assert status == "withdrawn" and sent == ["trace.request", "trace.withdrawal"]
+
+
+def test_a_message_a_peer_refused_for_good_is_on_the_dashboard_with_its_reason(  # type: ignore[no-untyped-def]
+    pages: TestClient, uow, clock, tmp_path: Path
+) -> None:
+    from armtrace.exchange.envelope import create_key, new_envelope
+
+    body = {"request_id": "KEN-NFP-2026-000007", "awaiting": "answer"}
+    message = new_envelope("trace.reminder", "KEN-NFP", "BEL-FPS", body, clock.now(), create_key(tmp_path / "k.pem"))
+    with uow() as u:
+        u.outbox.put(message.to_json(), clock.now())
+        u.outbox.refused(message.id, "unknown_request", "HTTP 403: ...", clock.now())
+        u.commit()
+    sign_in(pages, "marie")
+    dashboard = pages.get("/").text
+    assert "Refused by a peer" in dashboard and "to BEL-FPS: unknown request" in dashboard
+    assert 'href="/trace/KEN-NFP-2026-000007"' in dashboard

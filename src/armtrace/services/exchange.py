@@ -164,6 +164,11 @@ def receive(data: object, uow: UnitOfWork, clock: Clock) -> str:
             outcome = _apply(uow, me, envelope, now)
         except EnvelopeRefused as refused:
             refusal = refused
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a body no rule foresaw: never a 500
+            refusal = _refused(
+                Refusal.MALFORMED_BODY,
+                N_("message %(envelope)s could not be read: %(error)s", envelope=envelope.id, error=type(exc).__name__),
+            )
         else:
             uow.inbox.keep(envelope.to_json(), now)
             uow.commit()
