@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from armtrace.app import create_app
+from armtrace.demo.pictures import plate
 from armtrace.domain.accounts import PEOPLE, PERMISSIONS, Role
 from armtrace.domain.tracing import Markings
 from armtrace.runtime import Runtime
@@ -101,6 +102,8 @@ ENDPOINTS = [
     ("POST", "/api/v1/trace/requests/{request_id}/answer", "tracing.act", {"outcome": "refused"}),
     ("POST", "/api/v1/trace/requests/{request_id}/follow", "tracing.act", None),
     ("POST", "/api/v1/trace/requests/{request_id}/withdraw", "tracing.act", {"why": "identified otherwise"}),
+    ("POST", "/api/v1/trace/photographs", "tracing.act", "photograph"),
+    ("GET", "/api/v1/trace/requests/{request_id}/photographs/{sha256}", "tracing.read", None),
     ("GET", "/api/v1/trace/statistics", "tracing.statistics", None),
     ("GET", "/api/v1/trace/node", None, None),
     ("GET", "/api/v1/trace/peers", "tracing.read", None),
@@ -171,13 +174,19 @@ def test_every_role_gets_exactly_what_the_permission_table_lists(api: Api) -> No
         for method, path, permission, body in ENDPOINTS:
             n += 1
             url = path.format(
-                weapon_id=1, request_id="KEN-NFP-2026-000001", token_id=api.spare_token, approval_id=999_999
+                weapon_id=1,
+                request_id="KEN-NFP-2026-000001",
+                token_id=api.spare_token,
+                approval_id=999_999,
+                sha256="0" * 64,
             )
             if body == "closure":
                 kwargs = {
                     "files": {"records": ("books.jsonl", json.dumps(book(f"CL{n}")) + "\n")},
                     "data": {"name": f"Dealer {n}", "kind": "dealer", "closed_on": "2024-06-30", "why": "Act 12"},
                 }
+            elif body == "photograph":
+                kwargs = {"files": {"file": ("receiver.png", plate(shade=n % 250), "image/png")}}
             elif body == "file":
                 kwargs: dict[str, object] = {"files": {"file": ("r.csv", f"Serial,Make,Type\nZ{n},Glock,pistol\n")}}
             elif body is not None:
