@@ -81,7 +81,9 @@ def reset_postgres(engine: sa.Engine) -> None:
     names = ", ".join(table.name for table in t.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-        conn.execute(t.chain_head.insert().values(id=1, seq=0, hash="0" * 64))
+        conn.execute(
+            t.chain_head.insert(), [{"id": 1, "seq": 0, "hash": "0" * 64}, {"id": 2, "seq": 0, "hash": "0" * 64}]
+        )
 
 
 @pytest.fixture(params=STORES)

@@ -487,7 +487,36 @@ def test_verify_names_the_tampered_event_and_exits_1(staff) -> None:
     engine.dispose()
     code, out = bare(staff, "verify")
     assert code == 1
-    assert "Chain broken at event #2" in out and "altered" in out
+    assert "event #2 was altered: its content does not match its hash" in out
+    assert "The first bad event is #2, the last #2." in out
+
+
+def test_verify_names_an_unreadable_payload_an_unreadable_time_and_a_changed_change_log_line(staff) -> None:
+    assert armtrace(staff, *ADD)[0] == 0
+    done = armtrace(staff, "event", "add", "1", "--type", "transferred", "--holder", "Unit 4", "--why", "FC/1")
+    assert done[0] == 0, done[1]
+    done = armtrace(staff, "event", "add", "1", "--type", "lost", "--why", "OB/9")
+    assert done[0] == 0, done[1]
+    engine = make_engine(staff)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE events SET payload = payload || 'x' WHERE seq = 1")
+        conn.exec_driver_sql(
+            "UPDATE events SET recorded_at = 'yesterday-ish' WHERE seq = 3"
+            if sqlite  # PostgreSQL's column holds only real times: there, the time in the payload
+            else 'UPDATE events SET payload = replace(payload, \'"occurred_at":"\', \'"occurred_at":"x\') WHERE seq = 3'
+        )
+        conn.exec_driver_sql("UPDATE change_log SET reason = 'nothing happened' WHERE id = 2")
+    engine.dispose()
+    code, out = bare(staff, "verify")
+    assert code == 1 and "Traceback" not in out, out
+    assert "event #1: its payload cannot be read" in out
+    assert ("event #3: its recording time" if sqlite else "event #3: the time it happened") in out
+    assert "change-log line 2 was altered" in out
+    code, out = bare(staff, "verify", "--format", "json")
+    report = json.loads(out)
+    assert code == 1 and report["ok"] is False and report["bad_events"] == [1, 3]
+    assert {"unreadable_payload", "unreadable_time", "change_log_altered"} <= set(report["by_kind"])
 
 
 def test_a_closed_dealers_books_are_taken_over_from_a_file(staff, tmp_path: Path) -> None:

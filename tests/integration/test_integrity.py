@@ -122,3 +122,36 @@ def test_an_edited_projection_is_named(registry) -> None:
 def test_an_edited_mark_is_named(registry) -> None:
     run(registry, "UPDATE marks SET text = 'XXX' WHERE weapon_id = 1 AND position = 1")
     assert check(registry).projection_errors == ["weapon #1: stored marks differ from what its events say"]
+
+
+def unreadable_time(engine: sa.Engine, seq: int) -> str:
+    """A time that cannot be read: in SQLite's column itself; PostgreSQL's column only holds real times, so
+    there it is the time the payload gives."""
+    if engine.dialect.name == "sqlite":
+        return f"UPDATE events SET recorded_at = 'the 5th of never' WHERE seq = {seq}"
+    return f"UPDATE events SET payload = replace(payload, '2014-01-01T12:00:00', 'soon') WHERE seq = {seq}"
+
+
+CORRUPTIONS = {
+    "unreadable_payload": lambda e: "UPDATE events SET payload = payload || '}}' WHERE seq = 2",
+    "unreadable_time": lambda e: unreadable_time(e, 6),
+    "columns": lambda e: "UPDATE events SET type = 'destroyed' WHERE seq = 8",
+    "change_log_altered": lambda e: "UPDATE change_log SET actor = 'someone else' WHERE id = 1",
+    "change_log_head": lambda e: "UPDATE chain_head SET seq = seq + 1 WHERE id = 2",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CORRUPTIONS))
+def test_each_corruption_is_a_finding_and_verify_goes_on_to_the_end(registry, kind: str) -> None:
+    run(registry, CORRUPTIONS[kind](registry))
+    report = check(registry)
+    assert kind in report.by_kind, report.findings
+    assert report.events == 9 and report.weapons == 3  # it read everything, past the bad row
+
+
+def test_three_corruptions_at_once_are_each_named_with_their_event(registry) -> None:
+    run(registry, *(CORRUPTIONS[k](registry) for k in ("unreadable_payload", "unreadable_time", "change_log_altered")))
+    report = check(registry)
+    named = {(f.kind, f.seq) for f in report.findings}
+    assert {("unreadable_payload", 2), ("unreadable_time", 6), ("change_log_altered", 1)} <= named
+    assert report.bad_events == (2, 6) and not report.ok

@@ -165,8 +165,12 @@ def state_mark(request: Request, weapon_id: RecordId, body: StateMarkIn, who: Ca
     return _recorded(registry.assign_mark(cmd, rt.uow(who), rt.clock, rt.policy))
 
 
-@router.get("/verify", summary="Recompute the hash chain and every weapon's projection")
+@router.get("/verify", summary="Recompute the hash chains and every projection; every finding, by kind")
 def verify(request: Request, who: Caller) -> dict[str, Any]:
     rt = runtime_of(request)
     report = integrity.verify(rt.uow(who), rt.policy)
-    return {"ok": report.ok, **{k: v for k, v in dataclasses.asdict(report).items() if k != "ok"}}
+    body = {k: v for k, v in dataclasses.asdict(report).items() if k != "counts"}
+    chain = report.chain_break
+    return {**body, "ok": report.ok, "by_kind": report.by_kind, "bad_events": report.bad_events,
+            "chain_break": dataclasses.asdict(chain) if chain else None,
+            "projection_errors": report.projection_errors}  # fmt: skip

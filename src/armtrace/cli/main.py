@@ -12,10 +12,21 @@ from typing import Annotated
 
 import typer
 
-from armtrace.cli import accounts, approvals, demo, exchange, identify, importing, registry, retention, signin, tracing
-from armtrace.cli.output import ArmtraceGroup, _, console, errors, ready, runtime, word
+from armtrace.cli import (
+    accounts,
+    approvals,
+    demo,
+    exchange,
+    identify,
+    importing,
+    integrity,
+    registry,
+    retention,
+    signin,
+    tracing,
+)
+from armtrace.cli.output import ArmtraceGroup, _, console, errors, runtime
 from armtrace.runtime import Runtime
-from armtrace.services import integrity
 from armtrace.settings import load_settings
 
 DEMO_STORE = Path("armtrace-demo.db")
@@ -44,6 +55,9 @@ app.add_typer(exchange.peer, name="peer")
 app.add_typer(tracing.trace, name="trace")
 app.add_typer(exchange.outbox, name="outbox")
 app.command("serve", help=_("Run this node's HTTP server, and deliver the outbox in the background."))(exchange.serve)
+app.command("verify", help=_("Recompute the hash chains and every projection; name every break; exit 1 on any."))(
+    integrity.verify
+)
 app.add_typer(accounts.user, name="user")
 app.add_typer(accounts.token, name="token")
 app.add_typer(approvals.app, name="approval")
@@ -92,45 +106,6 @@ def init(ctx: typer.Context) -> None:
     rt = runtime(ctx)
     rt.init_store()
     console.print(_("Store ready at [bold]%(url)s[/bold]", url=rt.safe_url))
-
-
-@app.command("verify", help=_("Recompute every hash in the chain and every weapon's projection; exit 1 on any break."))
-def verify(ctx: typer.Context) -> None:
-    rt = ready(ctx)
-    report = integrity.verify(rt.uow(rt.operator), rt.policy)
-    console.print(
-        _(
-            "Checked %(events)s events (%(archived)s archived) and %(weapons)s weapons.",
-            events=format(report.events, ","),
-            archived=format(report.archived, ","),
-            weapons=format(report.weapons, ","),
-        )
-    )
-    if report.chain_break:
-        console.print(
-            _(
-                "[bold red]Chain broken at event #%(seq)s:[/bold red] %(reason)s",
-                seq=report.chain_break.seq,
-                reason=word(report.chain_break.reason),
-            )
-        )
-    for message in report.projection_errors:
-        console.print(_("[bold red]Projection:[/bold red] %(problem)s", problem=word(message)))
-    if not report.ok:
-        console.print(
-            _(
-                "The record has been altered outside armtrace. Keep this store as evidence and "
-                "compare it with the last chain head lodged with peers or a backup."
-            )
-        )
-        raise typer.Exit(1)
-    console.print(
-        _(
-            "[bold green]OK[/bold green]: the chain is intact up to event #%(seq)s "
-            "and every projection matches its events.",
-            seq=report.head_seq,
-        )
-    )
 
 
 if __name__ == "__main__":

@@ -102,3 +102,16 @@ def check_link(expected_seq: int, prev_hash: str, link: Link, stored_prev: str, 
             N_("event #%(seq)s was altered after it was recorded (its hash does not match)", seq=link.seq),
         )
     return None
+
+
+CHANGE_FIELDS = ("at", "actor", "actor_name", "run_id", "action", "object_type", "object_id", "before", "after",
+                 "reason")  # fmt: skip
+
+
+def change_hash(prev_hash: str, line: dict[str, object]) -> str:
+    """The hash of one change-log line: its predecessor's hash, then its canonical content. The change log
+    is chained like the events, so a line edited, removed or inserted by hand is named by `verify`."""
+    h = hashlib.sha256(prev_hash.encode("ascii"))
+    h.update(b"\n")
+    h.update(canonical({k: line.get(k) for k in CHANGE_FIELDS}))
+    return h.hexdigest()

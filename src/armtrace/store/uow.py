@@ -23,7 +23,9 @@ import sqlalchemy as sa
 
 from armtrace.domain.accounts import Principal
 from armtrace.domain.actors import Actor, Clock
+from armtrace.domain.chain import change_hash
 from armtrace.domain.errors import N_, Conflict
+from armtrace.domain.lifecycle import utc_text
 from armtrace.store import tables as t
 
 
@@ -115,28 +117,36 @@ class UnitOfWork:
                 )
             self.carrying = None
         if self._changes:
-            at = self.clock.now()
-            self.conn.execute(
-                t.change_log.insert(),
-                [
-                    {
-                        "at": at,
-                        "actor": self.actor.id,
-                        "actor_name": self.actor.name,
-                        "run_id": self.run_id,
-                        "action": c.action,
-                        "object_type": c.object_type,
-                        "object_id": c.object_id,
-                        "before": _json(c.before),
-                        "after": _json(c.after),
-                        "reason": c.reason,
-                    }
-                    for c in self._changes
-                ],
-            )
-            self._changes.clear()
+            self._write_change_log()
         self.events.write_head()
         self._tx.commit()
+
+    def _write_change_log(self) -> None:
+        """The change log's lines of this transaction, chained on from its tip (row 2 of chain_head), which is
+        taken under a lock: lines are chained in the order their transactions commit."""
+        head = t.chain_head.c
+        tip = self.conn.execute(sa.select(head.seq, head.hash).where(head.id == 2).with_for_update()).one()
+        at = self.clock.now()
+        prev, lines = tip.hash, []
+        for c in self._changes:
+            line = {
+                "at": at,
+                "actor": self.actor.id,
+                "actor_name": self.actor.name,
+                "run_id": self.run_id,
+                "action": c.action,
+                "object_type": c.object_type,
+                "object_id": c.object_id,
+                "before": _json(c.before),
+                "after": _json(c.after),
+                "reason": c.reason,
+            }
+            digest = change_hash(prev, {**line, "at": utc_text(at)})
+            lines.append({**line, "prev_hash": prev, "hash": digest})
+            prev = digest
+        self.conn.execute(t.change_log.insert(), lines)
+        self.conn.execute(t.chain_head.update().where(head.id == 2).values(seq=tip.seq + len(lines), hash=prev))
+        self._changes.clear()
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

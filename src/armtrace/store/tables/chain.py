@@ -25,6 +25,7 @@ events = sa.Table(
 )
 
 
+# Row 1: the event log's tip (seq, hash). Row 2: the change log's (its number of lines, the last hash).
 chain_head = sa.Table(
     "chain_head",
     metadata,
@@ -48,5 +49,7 @@ change_log = sa.Table(
     sa.Column("before", sa.Text),
     sa.Column("after", sa.Text),
     sa.Column("reason", sa.Text),
+    sa.Column("prev_hash", sa.String(64)),  # the change log is chained too: row 2 of chain_head holds its tip
+    sa.Column("hash", sa.String(64)),
     sa.Index("ix_change_log_object", "object_type", "object_id"),
 )
