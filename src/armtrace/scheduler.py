@@ -18,15 +18,16 @@ import httpx
 from armtrace.domain.accounts import SCHEDULER
 from armtrace.exchange.delivery import Delivered
 from armtrace.runtime import Runtime
-from armtrace.services import exchange, tracing
+from armtrace.services import anchors, exchange, tracing
 
 OnError = Callable[[Exception], None]
 
 
 def one_pass(rt: Runtime, client: httpx.Client) -> Delivered:
-    """Queue the reminders that are due, then deliver what the outbox holds (reminders included)."""
+    """Queue the reminders that are due and the day's anchors, then deliver what the outbox holds."""
     uow = rt.uow(SCHEDULER)
     tracing.send_reminders(uow, rt.clock)
+    anchors.lodge(uow, rt.clock)  # at most once a day: the chain heads, lodged with every peer
     return exchange.deliver(uow, rt.clock, client)
 
 

@@ -161,6 +161,14 @@ VALID = {
     "trace.answer": TRACED,
     "trace.reminder": {"request_id": B1, "awaiting": "answer"},
     "trace.withdrawal": {"request_id": B1, "reason": "identified otherwise"},
+    "chain.anchor": {
+        "seq": 3,
+        "hash": "a" * 64,
+        "change_seq": 2,
+        "change_hash": "b" * 64,
+        "at": "2026-03-01T09:00:00Z",
+    },
+    "chain.anchor_receipt": {"anchor": "x", "seq": 3, "hash": "a" * 64, "change_seq": 2, "change_hash": "b" * 64},
 }
 SENDER = {"trace.request": "BEL-FPS", "trace.reminder": "BEL-FPS", "trace.withdrawal": "BEL-FPS"}
 MISSING = [(kind, name) for kind in KINDS for name in KINDS[kind].fields]

@@ -32,6 +32,7 @@ from armtrace.queries.identify import IdentifyQuery
 from armtrace.queries.registry import WeaponFilter
 from armtrace.services import (
     accounts,
+    anchors,
     approvals,
     exchange,
     identify,
@@ -83,6 +84,9 @@ EXPECTED: dict[str, tuple[str | None, str | None, str | None]] = {
     "photographs.attach": ("tracing.act", None, None),
     "photographs.give": ("exchange.receive", None, None),
     "photographs.photograph": ("tracing.read", None, None),
+    "anchors.lodge": ("registry.anchor", None, None),
+    "anchors.held_for": ("exchange.receive", None, None),
+    "anchors.verify_anchors": ("registry.verify", None, None),
     "exchange.init_node": ("node.manage", None, None),
     "exchange.add_peer": ("node.manage", None, None),
     "exchange.node_identity": (None, None, None),
@@ -182,6 +186,9 @@ CALLS: dict[str, Callable[[UnitOfWork], object]] = {
     "photographs.photograph": lambda u: photographs.photograph(
         "BEL-FPS-2026-000001", "0" * 64, u, CLOCK, httpx.Client()
     ),
+    "anchors.lodge": lambda u: anchors.lodge(u, CLOCK, every=None),
+    "anchors.held_for": lambda u: anchors.held_for(_envelope(), u, CLOCK),
+    "anchors.verify_anchors": lambda u: anchors.verify_anchors(u, CLOCK),
     "exchange.init_node": lambda u: exchange.init_node(
         exchange.InitNode("KEN-NFP", "KEN", Path(pytest_tmp()) / "k.pem", "Kenya NFP"), u, CLOCK
     ),

@@ -16,7 +16,7 @@ from armtrace.api.errors import PROBLEMS
 from armtrace.domain.accounts import NOBODY, PEER_NODE
 from armtrace.domain.errors import N_
 from armtrace.exchange.envelope import EnvelopeRefused, EnvelopeTooLarge
-from armtrace.services import exchange, photographs
+from armtrace.services import anchors, exchange, photographs
 
 router = APIRouter(tags=["exchange"], responses=PROBLEMS)
 
@@ -64,6 +64,18 @@ async def give_photograph(request: Request) -> Response:
     envelope = await _envelope(request, rt.settings.envelope_max_bytes)
     p = await run_in_threadpool(photographs.give, envelope, rt.uow(PEER_NODE), rt.clock)
     return Response(p.data, media_type=p.media_type, headers={"x-armtrace-name": _header(p.name)})
+
+
+@router.post(
+    "/exchange/v1/anchors",
+    summary="A peer asks what this node keeps of its chain heads; the answer is signed by this node",
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}},
+)
+async def anchors_held(request: Request) -> dict[str, Any]:
+    rt = runtime_of(request)
+    query = await _envelope(request, rt.settings.envelope_max_bytes)
+    answer: dict[str, Any] = await run_in_threadpool(anchors.held_for, query, rt.uow(PEER_NODE), rt.clock)
+    return answer
 
 
 def _header(name: str) -> str:

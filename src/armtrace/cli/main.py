@@ -58,6 +58,9 @@ app.command("serve", help=_("Run this node's HTTP server, and deliver the outbox
 app.command("verify", help=_("Recompute the hash chains and every projection; name every break; exit 1 on any."))(
     integrity.verify
 )
+app.command("anchor", help=_("Lodge this node's chain heads with every peer now (serve does it daily)."))(
+    integrity.lodge
+)
 app.add_typer(accounts.user, name="user")
 app.add_typer(accounts.token, name="token")
 app.add_typer(approvals.app, name="approval")

@@ -57,6 +57,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "exchange.receive": frozenset({R.PEER}),  # the message's signature and sender are checked inside
     "exchange.deliver": frozenset({R.ADMIN, R.TRACING_OFFICER, R.SCHEDULER}),
     "tracing.remind": frozenset({R.ADMIN, R.TRACING_OFFICER, R.SCHEDULER}),
+    "registry.anchor": frozenset({R.ADMIN, R.AUDITOR, R.SCHEDULER}),  # lodge the chain heads with peers
     # accounts
     "accounts.manage": frozenset({R.ADMIN}),
     "accounts.audit": frozenset({R.ADMIN, R.AUDITOR}),

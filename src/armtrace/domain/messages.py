@@ -35,6 +35,7 @@ class Refusal(StrEnum):
     NOT_YOURS = "not_yours"  # an act on a request by a State that may not do it
     WRONG_STATE = "wrong_state"  # an act the request's state does not allow (answered twice, say)
     UNKNOWN_ATTACHMENT = "unknown_attachment"  # a photograph the request does not refer to, or not held
+    UNKNOWN_ANCHOR = "unknown_anchor"  # a receipt for an anchor this node never lodged with its sender
 
 
 FETCH = "attachment.fetch"  # a signed read: the requested State fetches a request's photograph by its hash
@@ -54,7 +55,14 @@ KINDS: dict[str, Kind] = {
     "trace.answer": Kind({"request_id": TEXT, "outcome": TEXT, "facts": LIST}, Party.REQUESTED),
     "trace.reminder": Kind({"request_id": TEXT, "awaiting": TEXT}, Party.REQUESTER),
     "trace.withdrawal": Kind({"request_id": TEXT, "reason": TEXT}, Party.REQUESTER),
+    # a node's own chain heads, lodged with a peer, and the peer's receipt for them (about no request)
+    "chain.anchor": Kind({"seq": int, "hash": TEXT, "change_seq": int, "change_hash": TEXT, "at": TEXT}, None),
+    "chain.anchor_receipt": Kind(
+        {"anchor": TEXT, "seq": int, "hash": TEXT, "change_seq": int, "change_hash": TEXT}, None
+    ),
 }
+ANCHORS = ("chain.anchor", "chain.anchor_receipt")
+ANCHORS_QUERY = "chain.anchors_query"  # a signed read: what a peer holds of this node's anchors
 OPTIONAL: dict[str, dict[str, type | tuple[type, ...]]] = {
     "trace.request": {"parent_id": TEXT, "acknowledge_by": TEXT, "answer_by": TEXT},
     "trace.answer": {"restriction": TEXT, "failure": TEXT, "next_country": TEXT},

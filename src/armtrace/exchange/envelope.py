@@ -174,6 +174,15 @@ def check(
         raise EnvelopeRefused("replay", N_("envelope %(envelope)s was received already", envelope=envelope.id))
 
 
+def signed_by(envelope: Envelope, public: str) -> bool:
+    """Whether the envelope carries a valid signature by this key, however old (a receipt kept for years)."""
+    try:
+        public_key(public).verify(base64.b64decode(envelope.signature, validate=True), envelope.signed_part())
+    except (InvalidSignature, ValueError, RuleViolation):
+        return False
+    return True
+
+
 def public_key(text: str) -> Ed25519PublicKey:
     """A public key from its base64 raw form (32 bytes)."""
     raw = base64.b64decode(text, validate=True)

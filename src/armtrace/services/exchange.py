@@ -196,6 +196,10 @@ def _apply(uow: UnitOfWork, me: dict[str, Any], e: Envelope, now: datetime) -> s
         )
     if e.type == "trace.request":
         return _take_request(uow, me, e, now)
+    if e.type == "chain.anchor":
+        return _keep_anchor(uow, me, e, now)
+    if e.type == "chain.anchor_receipt":
+        return _take_receipt(uow, e, now)
     r = uow.requests.get(e.body["request_id"])
     if r is None:
         raise _refused(
@@ -257,6 +261,35 @@ def _take_request(uow: UnitOfWork, me: dict[str, Any], e: Envelope, now: datetim
     )
     _send(uow, me, e.sender, "trace.receipt", {"request_id": request_id}, now)
     return "request received; receipt sent"
+
+
+ANCHORED = ("seq", "hash", "change_seq", "change_hash")
+
+
+def _keep_anchor(uow: UnitOfWork, me: dict[str, Any], e: Envelope, now: datetime) -> str:
+    """A peer lodges its own chain heads here: they are kept, and a receipt signed by this node goes back."""
+    try:
+        at = parse_utc(str(e.body["at"]))
+    except ValueError:
+        raise _refused(Refusal.MALFORMED_BODY, N_("%(value)r is not a time", value=e.body["at"])) from None
+    held = {"direction": "held", "node": e.sender, "envelope_id": e.id, **{k: e.body[k] for k in ANCHORED},
+            "anchored_at": at}  # fmt: skip
+    uow.anchors.add(held)
+    _send(uow, me, e.sender, "chain.anchor_receipt", {"anchor": e.id, **{k: e.body[k] for k in ANCHORED}}, now)
+    return "anchor kept; receipt sent"
+
+
+def _take_receipt(uow: UnitOfWork, e: Envelope, now: datetime) -> str:
+    """A peer's receipt for an anchor this node lodged with it: kept as signed, the proof of what it holds."""
+    lodged = uow.anchors.lodged(str(e.body["anchor"]), e.sender)
+    if lodged is None:
+        raise _refused(Refusal.UNKNOWN_ANCHOR, N_("this node lodged no anchor %(anchor)s with %(node)s",
+                                                  anchor=e.body["anchor"], node=e.sender))  # fmt: skip
+    if any(lodged[k] != e.body[k] for k in ANCHORED):
+        raise _refused(Refusal.INVALID_CONTENT, N_("the receipt does not repeat the anchor %(anchor)s as lodged",
+                                                   anchor=e.body["anchor"]))  # fmt: skip
+    uow.anchors.receipted(lodged["id"], json.dumps(e.to_json(), sort_keys=True), now)
+    return "receipt kept"
 
 
 def _time(text: object) -> datetime | None:

@@ -63,6 +63,7 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         from armtrace.store.accounts import Accounts
+        from armtrace.store.anchors import Anchors
         from armtrace.store.approvals import Approvals
         from armtrace.store.chain import EventLog
         from armtrace.store.exchange import Inbox, Nodes, Outbox
@@ -92,6 +93,7 @@ class UnitOfWork:
         self.retention = Retention(self._conn, self)
         self.imports = ImportFiles(self._conn, self)
         self.integrity = Integrity(self._conn)
+        self.anchors = Anchors(self._conn, self)
         return self
 
     @property

@@ -66,6 +66,7 @@ WORDS = {
     "malformed_body": N_("malformed_body"), "invalid_content": N_("invalid_content"), "foreign_id": N_("foreign_id"),
     "duplicate_id": N_("duplicate_id"), "unknown_request": N_("unknown_request"), "not_yours": N_("not_yours"),
     "wrong_state": N_("wrong_state"), "unknown_attachment": N_("unknown_attachment"),
+    "unknown_anchor": N_("unknown_anchor"),
     # a request's direction
     "incoming": N_("incoming"), "outgoing": N_("outgoing"),
     # error titles (domain/errors.py)

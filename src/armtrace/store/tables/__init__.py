@@ -6,6 +6,7 @@ The `weapons` and `marks` tables are projections of `events`, rewritten in the s
 """
 
 from armtrace.store.tables.accounts import *  # noqa: F403
+from armtrace.store.tables.anchors import *  # noqa: F403
 from armtrace.store.tables.approvals import *  # noqa: F403
 from armtrace.store.tables.base import metadata as metadata
 from armtrace.store.tables.chain import *  # noqa: F403
