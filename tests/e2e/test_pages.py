@@ -238,3 +238,19 @@ def test_a_message_a_peer_refused_for_good_is_on_the_dashboard_with_its_reason( 
     dashboard = pages.get("/").text
     assert "Refused by a peer" in dashboard and "to BEL-FPS: unknown request" in dashboard
     assert 'href="/trace/KEN-NFP-2026-000007"' in dashboard
+
+
+def test_the_auditor_verifies_from_the_integrity_page_and_reads_every_finding(  # type: ignore[no-untyped-def]
+    pages: TestClient, engine
+) -> None:
+    sign_in(pages, "ana")
+    assert pages.get("/integrity").status_code == 403  # an analyst may not
+    csrf = sign_in(pages, "otto")
+    first = pages.get("/integrity").text
+    assert "Not verified yet." in first and "No anchor lodged yet" in first
+    done = pages.post("/integrity/verify", data={"csrf": csrf})
+    assert done.status_code == 200 and "the chains are intact and every projection matches its events" in done.text
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE change_log SET actor = 'nobody' WHERE id = 1")
+    again = pages.post("/integrity/verify", data={"csrf": csrf}).text
+    assert "1 finding(s)" in again and "change-log line 1 was altered: it does not match its hash" in again

@@ -85,6 +85,8 @@ EXPECTED: dict[str, tuple[str | None, str | None, str | None]] = {
     "photographs.give": ("exchange.receive", None, None),
     "photographs.photograph": ("tracing.read", None, None),
     "anchors.lodge": ("registry.anchor", None, None),
+    "anchors.overview": ("registry.verify", None, None),
+    "integrity.last_verification": ("registry.verify", None, None),
     "anchors.held_for": ("exchange.receive", None, None),
     "anchors.verify_anchors": ("registry.verify", None, None),
     "exchange.init_node": ("node.manage", None, None),
@@ -187,6 +189,8 @@ CALLS: dict[str, Callable[[UnitOfWork], object]] = {
         "BEL-FPS-2026-000001", "0" * 64, u, CLOCK, httpx.Client()
     ),
     "anchors.lodge": lambda u: anchors.lodge(u, CLOCK, every=None),
+    "anchors.overview": lambda u: anchors.overview(u),
+    "integrity.last_verification": lambda u: integrity.last_verification(u),
     "anchors.held_for": lambda u: anchors.held_for(_envelope(), u, CLOCK),
     "anchors.verify_anchors": lambda u: anchors.verify_anchors(u, CLOCK),
     "exchange.init_node": lambda u: exchange.init_node(

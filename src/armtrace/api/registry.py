@@ -14,7 +14,7 @@ from armtrace.api.errors import PROBLEMS, WAITING
 from armtrace.api.params import MAX_ID, PageNumber, PerPage, RecordId
 from armtrace.domain.records import AddWeapon, EventInput
 from armtrace.queries.registry import WeaponFilter
-from armtrace.services import integrity, registry
+from armtrace.services import anchors, integrity, registry
 
 router = APIRouter(prefix="/api/v1", tags=["registry"], responses=PROBLEMS)
 Strict = ConfigDict(extra="forbid")
@@ -163,6 +163,24 @@ def state_mark(request: Request, weapon_id: RecordId, body: StateMarkIn, who: Ca
     rt = runtime_of(request)
     cmd = registry.AssignMark(weapon_id, body.country, body.why, body.location, body.text)
     return _recorded(registry.assign_mark(cmd, rt.uow(who), rt.clock, rt.policy))
+
+
+@router.get("/verifications/last", summary="The last run of verify, and of the anchors' check: when, by whom, findings")
+def last_verification(request: Request, who: Caller) -> dict[str, Any]:
+    uow = runtime_of(request).uow(who)
+    return {"store": integrity.last_verification(uow), "anchors": integrity.last_verification(uow, scope="anchors")}
+
+
+@router.get("/anchors", summary="Who holds which of this node's chain heads, since when; and those kept for peers")
+def anchors_overview(request: Request, who: Caller) -> dict[str, Any]:
+    lodged, held = anchors.overview(runtime_of(request).uow(who))
+    return {"lodged": [dataclasses.asdict(a) for a in lodged], "held": [dataclasses.asdict(a) for a in held]}
+
+
+@router.post("/anchors", status_code=202, summary="Lodge this node's signed chain heads with every peer now")
+def lodge_anchors(request: Request, who: Caller) -> dict[str, Any]:
+    rt = runtime_of(request)
+    return {"peers": anchors.lodge(rt.uow(who), rt.clock, every=None)}
 
 
 @router.get("/verify", summary="Recompute the hash chains and every projection; every finding, by kind")

@@ -12,7 +12,7 @@ taken as agreement.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -156,7 +156,41 @@ def verify_anchors(
         with uow.reading():
             for body in held or ():
                 report.checks.append(_compare(uow, node, body, parse_utc(str(body.get("at"))), "peer"))
+    summary = {
+        "checks": [asdict(c) for c in report.checks],
+        "unanswered": report.unanswered,
+        "first_broken": report.first_broken.seq if report.first_broken else None,
+        "last_holding": report.last_holding.seq if report.last_holding else None,
+        "first_suspect_event": report.first_suspect_event,
+    }
+    with uow:
+        uow.integrity.record("anchors", clock.now(), uow.actor.id, report.ok, summary)
+        uow.commit()
     return report
+
+
+@dataclass(frozen=True)
+class Lodged:
+    """Who holds which of this node's heads, since when, and whether their signed receipt is here."""
+
+    node: str
+    seq: int
+    change_seq: int
+    anchored_at: datetime
+    receipt_at: datetime | None
+
+
+@use_case("registry.verify")
+def overview(uow: UnitOfWork) -> tuple[list[Lodged], list[Lodged]]:
+    """The anchors this node lodged with its peers, and those its peers lodged here, newest first."""
+    with uow.reading():
+        lodged = [_lodged(a) for a in uow.anchors.all("lodged")]
+        held = [_lodged(a) for a in uow.anchors.all("held")]
+    return lodged[::-1], held[::-1]
+
+
+def _lodged(a: dict[str, Any]) -> Lodged:
+    return Lodged(a["node"], a["seq"], a["change_seq"], a["anchored_at"], a.get("receipt_at"))
 
 
 def _ask(client: httpx.Client, peer: dict[str, Any], query: dict[str, Any], me: str, clock: Clock,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from armtrace.domain.chain import GENESIS, Break, Link, change_hash, link_hash
@@ -89,7 +89,33 @@ def verify(uow: UnitOfWork, policy: RetentionPolicy | None = None) -> VerifyRepo
         _check_change_log(uow.integrity, report)
         _check_projections(uow.integrity, report, policy or RetentionPolicy())
     report.findings.sort(key=lambda f: (f.kind.startswith("change_log"), f.seq or 0))
+    with uow:  # the run itself is kept, for the auditor's page
+        uow.integrity.record("store", uow.clock.now(), uow.actor.id, report.ok, summary_of(report))
+        uow.commit()
     return report
+
+
+SHOWN = 200  # findings kept with a run, in full
+
+
+def summary_of(report: VerifyReport) -> dict[str, object]:
+    return {
+        "events": report.events,
+        "archived": report.archived,
+        "weapons": report.weapons,
+        "change_log": report.change_log,
+        "head_seq": report.head_seq,
+        "by_kind": report.by_kind,
+        "bad_events": report.bad_events,
+        "findings": [asdict(f) for f in report.findings[:SHOWN]],
+    }
+
+
+@use_case("registry.verify")
+def last_verification(uow: UnitOfWork, scope: str = "store") -> dict[str, object] | None:
+    """The last run of verify (scope "store"), or of the anchors' check ("anchors"): when, by whom, its findings."""
+    with uow.reading():
+        return uow.integrity.last(scope)
 
 
 def _time(raw: object) -> datetime:

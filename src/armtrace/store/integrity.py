@@ -6,6 +6,7 @@ memory. Times and payloads are read raw (text as stored), so a row corrupted by 
 from __future__ import annotations
 
 import heapq
+import json
 from collections.abc import Iterator
 from itertools import groupby
 from typing import Any, NamedTuple
@@ -80,3 +81,18 @@ class Integrity:
         """Each weapon's events, in weapon order."""
         for weapon_id, group in groupby(self.events(order="weapon"), key=lambda r: r.weapon_id):
             yield weapon_id, list(group)  # type: ignore[misc]
+
+    def record(self, scope: str, at: object, by: str, ok: bool, summary: dict[str, Any]) -> None:
+        """Keep one run of verify (its own record, not a change of the registry)."""
+        self.conn.execute(
+            t.verifications.insert().values(
+                scope=scope, at=at, by=by, ok=ok, summary=json.dumps(summary, default=str, sort_keys=True)
+            )
+        )
+
+    def last(self, scope: str) -> dict[str, Any] | None:
+        c = t.verifications.c
+        row = self.conn.execute(
+            sa.select(t.verifications).where(c.scope == scope).order_by(c.id.desc()).limit(1)
+        ).one_or_none()
+        return None if row is None else {**row._mapping, "summary": json.loads(row.summary)}

@@ -53,3 +53,16 @@ change_log = sa.Table(
     sa.Column("hash", sa.String(64)),
     sa.Index("ix_change_log_object", "object_type", "object_id"),
 )
+
+
+# Each run of `verify`, kept for the auditor: when, by whom, what it found (the first findings in full).
+verifications = sa.Table(
+    "verifications",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("scope", sa.String(10), nullable=False),  # store (chains and projections) or anchors
+    sa.Column("at", UTCDateTime, nullable=False, index=True),
+    sa.Column("by", sa.String(120), nullable=False),
+    sa.Column("ok", sa.Boolean, nullable=False),
+    sa.Column("summary", sa.Text, nullable=False),  # JSON: counts, findings by kind, first findings
+)
