@@ -106,3 +106,22 @@ def test_a_receipt_for_an_anchor_never_lodged_is_refused(pair) -> None:  # noqa:
     e = new_envelope("chain.anchor_receipt", "BEL-FPS", "KEN-NFP", body, ken.rt.clock.now(), load_key(bel.key_path))
     response = httpx.post(ken.address + "/exchange/v1/envelopes", json=e.to_json())
     assert (response.status_code, response.json()["reason"]) == (403, "unknown_anchor")
+
+
+def test_the_nodes_scheduler_lodges_the_heads_once_a_day(pair) -> None:  # noqa: F811
+    """What `armtrace serve` runs in the background: a pass lodges the day's anchors and delivers them."""
+    from datetime import timedelta
+
+    from armtrace import scheduler
+
+    ken, bel = pair
+    load_records([fal("4000001")], ken.uow(), ken.rt.clock)
+    with httpx.Client() as client:
+        first = scheduler.one_pass(ken.rt, client)
+        assert first.delivered == 1  # the anchor, to Belgium
+        assert scheduler.one_pass(ken.rt, client).delivered == 0  # not again the same day
+        assert bel.deliver().delivered == 1  # Belgium's receipt
+        ken.rt.clock.at += timedelta(days=1, minutes=1)  # both nodes share the test clock
+        assert scheduler.one_pass(ken.rt, client).delivered == 1  # the next day's
+    lodged, _ = anchors.overview(ken.rt.uow(operator("auditor")))
+    assert [a.node for a in lodged] == ["BEL-FPS", "BEL-FPS"] and lodged[-1].receipt_at is not None
