@@ -219,6 +219,13 @@ def ids(node: Node, table: sa.Table, delivered: bool | None = None) -> list[str]
         return list(conn.execute(query).scalars())
 
 
+def types(node: Node) -> list[str]:
+    """The types of the messages a node delivered."""
+    with node.engine.connect() as conn:
+        rows = conn.execute(sa.select(t.outbox.c.envelope).where(t.outbox.c.delivered_at.is_not(None))).scalars()
+        return [json.loads(envelope)["type"] for envelope in rows]
+
+
 def test_a_chain_through_two_states_survives_a_node_restart_and_every_message_arrives_once(world) -> None:
     bel, ken, uga = world["BEL"], world["KEN"], world["UGA"]
     new = uga.cli(
@@ -265,7 +272,11 @@ def test_a_chain_through_two_states_survives_a_node_restart_and_every_message_ar
     received = [m for n in world.values() for m in ids(n, t.inbox)]
     assert not any(ids(n, t.outbox, delivered=False) for n in world.values())
     assert sorted(sent) == sorted(received) and len(set(received)) == len(received)
-    assert len(sent) == 8  # two requests, their receipts, acknowledgements and answers
+    kinds = [kind for n in world.values() for kind in types(n)]
+    assert sum(k.startswith("trace.") for k in kinds) == 8  # two requests, their receipts, acknowledgements, answers
+    # Each serve's scheduler lodged its chain heads with its two peers on its first pass, and got receipts back.
+    assert (kinds.count("chain.anchor"), kinds.count("chain.anchor_receipt")) == (6, 6)
+    assert len(sent) == 20
 
     stats = uga.cli("trace", "stats")
     assert "BEL-NFP" in stats and "KEN-NFP" in stats
