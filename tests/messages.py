@@ -29,14 +29,16 @@ def as_peer(uow: UnitOfWork) -> UnitOfWork:
     return UnitOfWork(uow.bind, PEER_NODE, uow.clock)
 
 
-def deliver(from_engine: sa.Engine, to_uow, clock) -> list[str]:  # type: ignore[no-untyped-def]
-    """Hand the sender's pending messages to the receiver, as the delivery worker will over HTTP."""
+def deliver(from_engine: sa.Engine, to_uow, clock, deadlines=None) -> list[str]:  # type: ignore[no-untyped-def]
+    """Hand the sender's pending messages to the receiver, as the delivery worker will over HTTP; the
+    receiver runs on `deadlines` (its settings), or on the defaults."""
     done = []
     with from_engine.connect() as conn:
         key = load_key(Path(conn.execute(sa.select(t.node.c.key_path)).scalar_one()))
     for envelope in outbox(from_engine):
         message = signed(Envelope.from_json(envelope), clock.now(), key).to_json()
-        done.append(ex.receive(message, as_peer(to_uow()), clock))
+        own = {"deadlines": deadlines} if deadlines is not None else {}
+        done.append(ex.receive(message, as_peer(to_uow()), clock, **own))
         with from_engine.begin() as conn:
             conn.execute(t.outbox.update().where(t.outbox.c.id == envelope["id"]).values(delivered_at=clock.now()))
     return done

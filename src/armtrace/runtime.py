@@ -18,6 +18,7 @@ from armtrace.domain.actors import Clock, SystemClock
 from armtrace.domain.errors import N_, RuleViolation
 from armtrace.domain.retention import RecordType, RetentionPolicy
 from armtrace.domain.tracing import Deadlines
+from armtrace.exchange.mail import Mailer
 from armtrace.settings import Settings
 from armtrace.store.engine import make_engine
 from armtrace.store.migrate import is_current, upgrade
@@ -46,8 +47,20 @@ class Runtime:
     def deadlines(self) -> Deadlines:
         s = self.settings
         return Deadlines(
-            s.acknowledge_working_days, s.answer_days, s.urgent_acknowledge_working_days, s.urgent_answer_days
+            s.acknowledge_working_days,
+            s.answer_days,
+            s.urgent_acknowledge_working_days,
+            s.urgent_answer_days,
+            s.closed_dates,  # the State's public holidays are added by the services, from the node's country
         )
+
+    @cached_property
+    def mailer(self) -> Mailer | None:
+        """The mail server that tells the national point of contact, if the node has one."""
+        s = self.settings
+        if not s.smtp_host:
+            return None
+        return Mailer(s.smtp_host, s.smtp_port, s.mail_from, s.smtp_starttls, s.smtp_user, s.smtp_password)
 
     def uow(self, principal: Principal) -> UnitOfWork:
         """A unit of work acting for `principal`: what it may do is checked by the service it is given to."""

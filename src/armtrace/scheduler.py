@@ -18,7 +18,7 @@ import httpx
 from armtrace.domain.accounts import SCHEDULER
 from armtrace.exchange.delivery import Delivered
 from armtrace.runtime import Runtime
-from armtrace.services import anchors, exchange, tracing
+from armtrace.services import anchors, deadlines, exchange, tracing
 
 OnError = Callable[[Exception], None]
 
@@ -27,6 +27,7 @@ def one_pass(rt: Runtime, client: httpx.Client) -> Delivered:
     """Queue the reminders that are due and the day's anchors, then deliver what the outbox holds."""
     uow = rt.uow(SCHEDULER)
     tracing.send_reminders(uow, rt.clock)
+    deadlines.notify_contact(uow, rt.clock, rt.mailer)  # the point of contact, of requests past acknowledgement
     anchors.lodge(uow, rt.clock)  # at most once a day: the chain heads, lodged with every peer
     return exchange.deliver(uow, rt.clock, client)
 

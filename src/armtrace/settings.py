@@ -6,6 +6,7 @@ error tree (what, which rule, what to do), never as a validation traceback.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -29,6 +30,15 @@ class Settings(BaseSettings):
     answer_days: int = Field(30, ge=1, description="days a requested State has to answer")
     urgent_acknowledge_working_days: int = Field(1, ge=1)
     urgent_answer_days: int = Field(7, ge=1)
+    closed_days: str = Field(
+        "", description="days this office is closed beside the public holidays, as YYYY-MM-DD separated by commas"
+    )
+    smtp_host: str = Field("", description="the mail server that tells the national point of contact; none: no mail")
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_starttls: bool = False
+    smtp_user: str = ""
+    smtp_password: str = ""
+    mail_from: str = Field("armtrace@localhost", description="the sender of the node's mail")
     secret_key: str = Field(DEVELOPMENT_SECRET, description="signs the pages' session cookies")
     session_hours: int = Field(8, ge=1, le=24, description="how long a sign-in lasts")
     envelope_max_bytes: int = Field(
@@ -44,6 +54,20 @@ class Settings(BaseSettings):
                 f"{self.environment!r}: with the default, anyone could sign a session cookie"
             )
         return self
+
+    @field_validator("closed_days")
+    @classmethod
+    def _dates(cls, text: str) -> str:
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            try:
+                date.fromisoformat(part)
+            except ValueError:
+                raise ValueError(f"{part!r} is not a date: write YYYY-MM-DD, separated by commas") from None
+        return text
+
+    @property
+    def closed_dates(self) -> frozenset[date]:
+        return frozenset(date.fromisoformat(p.strip()) for p in self.closed_days.split(",") if p.strip())
 
     @field_validator("database_url")
     @classmethod
@@ -63,7 +87,9 @@ def load_settings(**overrides: Any) -> Settings:
         for error in exc.errors():
             name = "_".join(str(part) for part in error["loc"]) or "settings"
             variable = f"ARMTRACE_{name.upper()}" if name != "settings" else "ARMTRACE_*"
-            shown = error.get("input") if name not in ("settings", "secret_key") else None  # never echo a secret
+            shown = (
+                error.get("input") if name not in ("settings", "secret_key", "smtp_password") else None
+            )  # never echo a secret
             problems.add(variable, error["msg"].removeprefix("Value error, "), shown, rule="armtrace settings")
         problems.raise_if_any(
             N_("armtrace cannot start: its settings are not valid"),

@@ -64,7 +64,12 @@ REQUEST = {
     "bases": ["a"],
     "legal_justification": "Firearms Act s.4",
     "circumstances": "seized near Garissa",
-    "markings": {"manufacturer": "Kalashnikov Concern", "serial": "AK123456", "country_of_manufacture": "RUS"},
+    "markings": {
+        "manufacturer": "Kalashnikov Concern",
+        "serial": "AK123456",
+        "country_of_manufacture": "RUS",
+        "model": "AKM",
+    },  # fmt: skip
     "category": "assault_rifle",
     "calibre": "7.62x39",
     "intended_use": "criminal investigation",
@@ -306,8 +311,8 @@ def test_an_answer_that_discloses_registry_data_waits_for_a_second_officer(api: 
     ex.add_peer(ex.AddPeer("KEN-NFP", "state", "http://127.0.0.1:9", _public_key(api), "KEN"), other.uow(CLERK),
                 clock)  # fmt: skip
     ex.add_peer(ex.AddPeer("RUS-NFP", "state", "http://127.0.0.1:9", key, "RUS"), api.uow(), clock)
-    marks = Markings("Kalashnikov Concern", "AK123456", "RUS", last_import_country="KEN")
-    ref = tr.draft_request(tr.DraftRequest(("a",), "Law", "found", marks, "assault_rifle", "7.62x39", "court"),
+    marks = Markings("Kalashnikov Concern", "AK123456", "RUS", "AKM", last_import_country="KEN")
+    ref = tr.draft_request(tr.DraftRequest(("a",), "Law", "found", marks, "assault_rifle", "7.62x39", "prosecution"),
                            other.uow(CLERK), clock)  # fmt: skip
     tr.send_request(ref, other.uow(CLERK), clock)
     deliver(other.engine, api.uow, clock)

@@ -331,9 +331,9 @@ def incoming(staff: str, tmp_path: Path) -> Iterator[str]:
         user="admin",
     )  # fmt: skip
     assert code == 0, out
-    marks = Markings("Izhmash", "0365292", None, "AKM")
+    marks = Markings("Izhmash", "0365292", "RUS", "AKM")
     draft = tracing.DraftRequest(
-        ("a",), "Firearms Act s.4", "seized", marks, "assault_rifle", "7.62x39", "trial", requested="BEL-FPS"
+        ("a",), "Firearms Act s.4", "seized", marks, "assault_rifle", "7.62x39", "prosecution", requested="BEL-FPS"
     )
     ref = tracing.draft_request(draft, UnitOfWork(ken, kenyan, clock), clock)
     tracing.send_request(ref, UnitOfWork(ken, kenyan, clock), clock)
@@ -610,11 +610,39 @@ def test_the_command_line_speaks_the_language_it_is_given(staff, lang: str) -> N
     assert i18n.word(lang, "Acts that wait for a second person's approval.") in helped.stdout
 
 
+def test_a_request_at_the_command_line_lists_every_missing_element_with_its_rule(
+    staff, incoming: str, tmp_path: Path
+) -> None:
+    from armtrace.demo.pictures import plate
+
+    picture = tmp_path / "frame.png"
+    picture.write_bytes(plate())
+    code, out = armtrace(
+        staff, "trace", "new", "--basis", "a", "--legal", "Firearms Act s.4", "--circumstances", "seized",
+        "--use", "other:", "--manufacturer", "Izhmash", "--serial", "0365292", "--category", "assault_rifle",
+        "--calibre", "7.62x39", "--to", "KEN-NFP", user="officer",
+    )  # fmt: skip
+    assert code == 2, out
+    assert "markings.model" in out and "markings.country" in out and "ISACS 05.31" in out
+    assert "intended_use_detail" in out and "ITI para 17(c)" in out
+    code, out = armtrace(
+        staff, "trace", "new", "--basis", "a", "--legal", "Firearms Act s.4", "--circumstances", "seized",
+        "--use", "other: civil forfeiture", "--craft-made", "--category", "pistol", "--calibre", "9x19",
+        "--photo", str(picture), "--to", "KEN-NFP", user="officer",
+    )  # fmt: skip
+    assert code == 0, out
+    ref = out.split("Drafted request ")[1].split(".")[0].strip()
+    code, shown = armtrace(staff, "trace", "show", ref, "--json", user="officer")
+    content = json.loads(shown)["content"]
+    assert (content["intended_use"], content["intended_use_detail"]) == ("other", "civil forfeiture")
+    assert content["markings"]["unreadable"] == ["manufacturer", "model", "serial", "country"]
+
+
 def test_an_officer_withdraws_a_request_at_the_command_line_and_a_withdrawal_is_sent(staff, incoming: str) -> None:
     code, out = armtrace(
         staff, "trace", "new", "--basis", "a", "--legal", "Firearms Act s.4", "--circumstances", "seized",
-        "--use", "trial", "--manufacturer", "Izhmash", "--serial", "0365292", "--category", "assault_rifle",
-        "--calibre", "7.62x39", "--to", "KEN-NFP", user="officer",
+        "--use", "prosecution", "--manufacturer", "Izhmash", "--serial", "0365292", "--category", "assault_rifle",
+        "--calibre", "7.62x39", "--model", "AKM", "--made-in", "RUS", "--to", "KEN-NFP", user="officer",
     )  # fmt: skip
     assert code == 0, out
     ref = out.split("Drafted request ")[1].split(".")[0].strip()

@@ -113,7 +113,7 @@ def test_a_newcomer_completes_a_trace_round_trip_by_clicking(world: dict[str, st
         assert uga.input_value("input[name=manufacturer]") == "FN Herstal"
         uga.fill("input[name=legal_justification]", "Firearms Act (Cap. 299), s. 3")
         uga.fill("textarea[name=circumstances]", "seized at Busia border post, second search")
-        uga.fill("input[name=intended_use]", "prosecution")
+        uga.select_option("select[name=intended_use]", "prosecution")
         uga.click("text=Draft the request")
         uga.wait_for_selector("h1 >> text=drafted")
         request_id = re.search(r"UGA-NFP-\d{4}-\d{6}", uga.inner_text("h1")).group(0)  # type: ignore[union-attr]

@@ -78,7 +78,7 @@ def request() -> tr.DraftRequest:
         ("a",),
         "Firearms Act s.4",
         "seized near Garissa",
-        Markings("FN Herstal", "1234567", "BEL"),
+        Markings("FN Herstal", "1234567", "BEL", "FAL"),
         "rifle",
         "7.62x51mm NATO",
         "criminal investigation",

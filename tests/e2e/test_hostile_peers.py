@@ -37,7 +37,7 @@ CONTENT = {
     "markings": {"manufacturer": "FN Herstal", "serial": "7654301", "country_of_manufacture": "BEL", "model": "FAL"},
     "category": "rifle",
     "calibre": "7.62x51 NATO",
-    "intended_use": "criminal investigation",
+    "intended_use": "criminal_investigation",
     "priority": "routine",
     "urgency_reason": None,
     "photographs": [],
@@ -186,12 +186,28 @@ def test_a_body_without_a_required_field_is_refused_with_the_field_named_never_a
     assert field in [p["field"] for p in response.json()["problems"]]
 
 
-@pytest.mark.parametrize("element", ["legal_justification", "circumstances", "intended_use", "bases", "category"])
+BROKEN = {  # each content rule a received request must meet, as a local one: what breaks it, and its citation
+    "bases": ({"bases": []}, "ITI para 17(a)"),
+    "legal_justification": ({"legal_justification": ""}, "ITI para 17(a)"),
+    "circumstances": ({"circumstances": ""}, "ITI para 17(a)"),
+    "category": ({"category": ""}, "ITI para 17(b)"),
+    "calibre": ({"calibre": ""}, "ITI para 17(b)"),
+    "markings.model": ({"markings": {**CONTENT["markings"], "model": None}}, "ISACS 05.31"),
+    "markings.manufacturer": ({"markings": {**CONTENT["markings"], "manufacturer": None}}, "ISACS 05.31"),
+    "markings.country": ({"markings": {**CONTENT["markings"], "country_of_manufacture": None}}, "ISACS 05.31"),
+    "photographs": ({"markings": {**CONTENT["markings"], "serial": None, "serial_obliterated": True}}, "ISACS 05.31"),
+    "intended_use": ({"intended_use": "curiosity"}, "ITI para 17(c)"),
+    "intended_use_detail": ({"intended_use": "other"}, "ITI para 17(c)"),
+}
+
+
+@pytest.mark.parametrize("element", sorted(BROKEN))
 def test_a_peers_request_is_held_to_the_content_rules_of_a_local_one(kenya: Kenya, element: str) -> None:
-    content = {**CONTENT, element: [] if element == "bases" else ""}
+    broken, rule = BROKEN[element]
+    content = {**CONTENT, **broken}
     response = kenya.post("BEL-FPS", "trace.request", {"request_id": "BEL-FPS-2026-000004", "content": content})
     assert (response.status_code, response.json()["reason"]) == (403, "invalid_content"), response.text
-    assert element in [p["field"] for p in response.json()["problems"]]
+    assert {p["field"]: p["rule"] for p in response.json()["problems"]} == {element: rule}
     assert kenya.request("BEL-FPS-2026-000004") is None
 
 

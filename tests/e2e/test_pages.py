@@ -133,7 +133,7 @@ def received_request(uow, clock, tmp_path: Path) -> str:  # type: ignore[no-unty
     ken_key = ex.node_identity(uow())["public_key"]
     ex.add_peer(ex.AddPeer("UGA-NFP", "state", "http://127.0.0.1:9", uga_key, "UGA"), uow(), clock)
     ex.add_peer(ex.AddPeer("KEN-NFP", "state", "http://127.0.0.1:9", ken_key, "KEN"), uga.uow(CLERK), clock)
-    marks = Markings("Kalashnikov Concern", "AK123456", "RUS", last_import_country="KEN")
+    marks = Markings("Kalashnikov Concern", "AK123456", "RUS", "AKM", last_import_country="KEN")
     asked = tr.DraftRequest(("a",), "Firearms Act s.3", "seized at Busia", marks, "assault_rifle", "7.62x39",
                             "prosecution", requested="KEN-NFP")  # fmt: skip
     ref = tr.draft_request(asked, uga.uow(CLERK), clock)
@@ -176,6 +176,40 @@ def test_a_refused_answer_is_shown_again_as_typed_with_what_was_wrong(  # type: 
     assert '<option value="not_traced" selected>' in response.text
 
 
+def test_the_dashboard_and_the_case_show_how_long_a_request_has_waited_on_this_states_own_clock(  # type: ignore[no-untyped-def]
+    pages: TestClient, uow, clock, tmp_path: Path
+) -> None:
+    from datetime import timedelta
+
+    ref = received_request(uow, clock, tmp_path)
+    sign_in(pages, "marie")
+    assert "since today" in pages.get("/").text
+    clock.at += timedelta(days=9)
+    sign_in(pages, "marie")  # a sign-in lasts hours, not days
+    dashboard = pages.get("/").text
+    assert "Past our time to acknowledge" in dashboard and "Brought to the national point of contact" in dashboard
+    assert re.search(rf"{ref}</bdi></a> from UGA-NFP, waiting 9 days", dashboard), dashboard
+    case = pages.get(f"/trace/{ref}").text
+    assert "waiting</strong>" not in case and "waiting 9 days</strong>" in case
+    assert "Our deadlines" in case and "What UGA-NFP expects" in case and "own expectation)" in case
+
+
+def test_the_request_form_asks_the_intended_use_from_the_list_and_cites_the_rule_it_misses(  # type: ignore[no-untyped-def]
+    pages: TestClient,
+) -> None:
+    csrf = sign_in(pages, "marie")
+    form = pages.get("/trace/new").text
+    assert '<option value="stockpile_or_loss_investigation">' in form and 'name="craft_made"' in form
+    typed = {"csrf": csrf, "bases": "a", "legal_justification": "Firearms Act s.4", "circumstances": "found",
+             "manufacturer": "Norinco", "serial": "123", "country_of_manufacture": "CHN", "category": "rifle",
+             "calibre": "7.62x39", "intended_use": "other"}  # fmt: skip
+    refused = pages.post("/trace/new", data=typed)
+    assert refused.status_code == 422
+    assert 'name="model" aria-invalid="true"' in refused.text and "ISACS 05.31" in refused.text
+    assert 'name="intended_use_detail" aria-invalid="true"' in refused.text and "ITI para 17(c)" in refused.text
+    assert '<option value="other" selected>' in refused.text
+
+
 def test_an_analysts_dashboard_leaves_out_the_cards_the_services_refuse_them(pages: TestClient) -> None:
     sign_in(pages, "ana")
     dashboard = pages.get("/")
@@ -206,7 +240,7 @@ def test_an_officer_withdraws_a_request_from_its_page_and_the_requested_state_is
     pages: TestClient, uow, clock, engine, tmp_path: Path
 ) -> None:
     ex.add_peer(ex.AddPeer("RUS-NFP", "state", "http://127.0.0.1:9", "B" * 43 + "=", "RUS"), uow(), clock)
-    marks = Markings("Kalashnikov Concern", "AK123456", "RUS")
+    marks = Markings("Kalashnikov Concern", "AK123456", "RUS", "AKM")
     asked = tr.DraftRequest(("a",), "Firearms Act s.3", "seized at Busia", marks, "assault_rifle", "7.62x39",
                             "prosecution")  # fmt: skip
     ref = tr.draft_request(asked, uow(), clock)

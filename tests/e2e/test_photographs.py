@@ -22,7 +22,12 @@ OBLITERATED = {
     "bases": ["a"],
     "legal_justification": "Firearms Act s.4",
     "circumstances": "serial ground off the receiver",
-    "markings": {"manufacturer": "FN Herstal", "country_of_manufacture": "BEL", "serial_obliterated": True},
+    "markings": {
+        "manufacturer": "FN Herstal",
+        "country_of_manufacture": "BEL",
+        "model": "FAL",
+        "serial_obliterated": True,
+    },  # fmt: skip
     "category": "rifle",
     "calibre": "7.62x51 NATO",
     "intended_use": "criminal investigation",

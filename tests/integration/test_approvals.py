@@ -39,7 +39,7 @@ def answered_request(nodes, clock) -> str:  # type: ignore[no-untyped-def]
     from tests.messages import deliver
 
     ken, bel, ken_engine, _ = nodes
-    marks = tr.Markings("FN Herstal", "1234567", "BEL")
+    marks = tr.Markings("FN Herstal", "1234567", "BEL", "FAL")
     draft = tr.DraftRequest(("a",), "Firearms Act s.4", "seized", marks, "rifle", "7.62x51 NATO", "prosecution")
     ref = tr.draft_request(draft, ken(), clock)
     tr.send_request(ref, ken(), clock)

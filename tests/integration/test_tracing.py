@@ -25,7 +25,8 @@ def draft(**overrides: object) -> tr.DraftRequest:
         "markings": Markings("FN Herstal", "1234567", "BEL", "FAL"),
         "category": "rifle",
         "calibre": "7.62x51mm NATO",
-        "intended_use": "criminal investigation CR/2026/441",
+        "intended_use": "criminal_investigation",
+        "intended_use_detail": "case CR/2026/441",
     }
     values.update(overrides)
     return tr.DraftRequest(**values)  # type: ignore[arg-type]
@@ -90,8 +91,13 @@ def test_an_altered_message_is_refused_and_nothing_of_it_is_applied(nodes, clock
 def test_an_incomplete_request_lists_every_missing_element(nodes, clock) -> None:
     ken, *_ = nodes
     with pytest.raises(RuleViolation) as err:
-        tr.draft_request(draft(bases=(), intended_use="", markings=Markings("FN Herstal", None, "BEL")), ken(), clock)
-    assert [p.field for p in err.value.problems] == ["bases", "intended_use", "markings.serial"]
+        tr.draft_request(draft(bases=(), intended_use="", markings=Markings("FN Herstal", None)), ken(), clock)
+    assert [p.field for p in err.value.problems] == [
+        "bases", "markings.model", "markings.serial", "markings.country", "intended_use"
+    ]  # fmt: skip
+    assert [p.rule for p in err.value.problems] == [
+        "ITI para 17(a)", "ISACS 05.31", "ISACS 05.31", "ISACS 05.31", "ITI para 17(c)"
+    ]  # fmt: skip
 
 
 def test_a_refusal_without_its_iti_reason_is_not_sent(nodes, clock) -> None:
@@ -130,7 +136,8 @@ def test_statistics_say_how_fast_each_counterpart_answers_and_why_traces_fail(no
 
     ken, bel, ken_engine, bel_engine = nodes
     refs = [
-        tr.draft_request(draft(markings=Markings("FN Herstal", f"12345{i}", "BEL")), ken(), clock) for i in range(3)
+        tr.draft_request(draft(markings=Markings("FN Herstal", f"12345{i}", "BEL", "FAL")), ken(), clock)
+        for i in range(3)
     ]
     for ref in refs:
         tr.send_request(ref, ken(), clock)

@@ -28,12 +28,14 @@ from armtrace.domain.records import EventInput
 from armtrace.domain.retention import RetentionPolicy
 from armtrace.domain.tracing import Markings
 from armtrace.exchange.envelope import create_key, new_envelope
+from armtrace.exchange.mail import Mailer
 from armtrace.queries.identify import IdentifyQuery
 from armtrace.queries.registry import WeaponFilter
 from armtrace.services import (
     accounts,
     anchors,
     approvals,
+    deadlines,
     exchange,
     identify,
     integrity,
@@ -75,6 +77,7 @@ EXPECTED: dict[str, tuple[str | None, str | None, str | None]] = {
     "tracing.follow": ("tracing.act", None, None),
     "tracing.withdraw": ("tracing.act", None, None),
     "tracing.send_reminders": ("tracing.remind", None, None),
+    "deadlines.notify_contact": ("tracing.remind", None, None),
     "exchange.receive": ("exchange.receive", None, None),
     "tracing.list_requests": ("tracing.read", None, None),
     "tracing.show_request": ("tracing.read", None, None),
@@ -143,7 +146,7 @@ def _csv() -> Path:
     return path
 
 
-REQUEST = tracing.DraftRequest(("a",), "Firearms Act s.4", "seized", Markings("FN Herstal", "1234567", "BEL"),
+REQUEST = tracing.DraftRequest(("a",), "Firearms Act s.4", "seized", Markings("FN Herstal", "1234567", "BEL", "FAL"),
                                "rifle", "7.62x51 NATO", "prosecution")  # fmt: skip
 ANSWER = tracing.AnswerRequest("BEL-FPS-2026-000001", "traced", facts=("exported 2011 to KEN",))
 USER = accounts.AddUser("amina", "Amina Clerk", "a long passphrase 2026", ("admin",))
@@ -177,6 +180,7 @@ CALLS: dict[str, Callable[[UnitOfWork], object]] = {
     "tracing.follow": lambda u: tracing.follow("KEN-NFP-2026-000001", u, CLOCK),
     "tracing.withdraw": lambda u: tracing.withdraw("KEN-NFP-2026-000001", "identified otherwise", u, CLOCK),
     "tracing.send_reminders": lambda u: tracing.send_reminders(u, CLOCK),
+    "deadlines.notify_contact": lambda u: deadlines.notify_contact(u, CLOCK, Mailer("127.0.0.1", 2525)),
     "exchange.receive": lambda u: exchange.receive(_envelope(), u, CLOCK),
     "tracing.list_requests": lambda u: tracing.list_requests(u, CLOCK),
     "tracing.show_request": lambda u: tracing.show_request("KEN-NFP-2026-000001", u, CLOCK),

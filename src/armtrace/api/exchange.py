@@ -32,7 +32,7 @@ async def deliver(request: Request) -> dict[str, str]:
     larger than the node's limit is refused before it is read whole."""
     rt = runtime_of(request)
     envelope = await _envelope(request, rt.settings.envelope_max_bytes)
-    result = await run_in_threadpool(exchange.receive, envelope, rt.uow(PEER_NODE), rt.clock)
+    result = await run_in_threadpool(exchange.receive, envelope, rt.uow(PEER_NODE), rt.clock, rt.deadlines)
     return {"result": result}
 
 

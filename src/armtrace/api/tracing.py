@@ -28,6 +28,10 @@ class MarkingsIn(BaseModel):
     model: str | None = None
     last_import_country: str | None = None
     serial_obliterated: bool = False
+    unreadable: list[str] = Field(
+        [], description="Elements the marks cannot show (manufacturer, model, serial, country): photographs stand in"
+    )
+    craft_made: bool = Field(False, description="Never marked: photographs stand in for what the marks would show")
 
 
 class RequestIn(BaseModel):
@@ -38,7 +42,11 @@ class RequestIn(BaseModel):
     markings: MarkingsIn
     category: str | None = None
     calibre: str | None = None
-    intended_use: str
+    intended_use: str = Field(
+        description="ITI para 17(c): criminal_investigation, prosecution, intelligence_analysis, "
+        "stockpile_or_loss_investigation, administrative_or_licensing_inquiry, other"
+    )
+    intended_use_detail: str = Field("", description="The use in words; required for 'other'")
     priority: str = "routine"
     urgency_reason: str | None = None
     photographs: list[str] = []

@@ -30,7 +30,16 @@ def trace_new(
     basis: Annotated[list[str], Opt(help=_("Ground of illicitness, ITI para 6: a, b, c, d or e (repeatable)"))],
     legal: Annotated[str, Opt(help=_("Legal justification"))],
     circumstances: Annotated[str, Opt(help=_("Where, when and how the weapon was found"))],
-    use: Annotated[str, Opt(help=_("What the answer will be used for"))],
+    use: Annotated[
+        str,
+        Opt(
+            help=_(
+                "What the answer will be used for (ITI para 17(c)): criminal_investigation, prosecution, "
+                "intelligence_analysis, stockpile_or_loss_investigation, administrative_or_licensing_inquiry, "
+                "or other (say what: 'other: civil forfeiture')"
+            )
+        ),
+    ],
     category: Annotated[str | None, Opt()] = None,
     calibre: Annotated[str | None, Opt()] = None,
     manufacturer: Annotated[str | None, Opt()] = None,
@@ -39,6 +48,17 @@ def trace_new(
     model: Annotated[str | None, Opt()] = None,
     imported_into: Annotated[str | None, Opt(help=_("Country of the last import mark"))] = None,
     obliterated: Annotated[bool, Opt(help=_("The serial is obliterated (attach photographs)"))] = False,
+    unreadable: Annotated[
+        list[str] | None,
+        Opt(
+            help=_(
+                "An element the marks cannot show: manufacturer, model, serial or country "
+                "(repeatable; attach photographs)"
+            )
+        ),
+    ] = None,
+    craft_made: Annotated[bool, Opt(help=_("Craft-made, never marked: photographs stand in for the marks"))] = False,
+    use_detail: Annotated[str | None, Opt(help=_("The use in words (required for 'other')"))] = None,
     photo: Annotated[
         list[Path] | None,
         Opt(
@@ -56,10 +76,12 @@ def trace_new(
         for f in photo or ()
     ]
     markings = {"manufacturer": manufacturer, "serial": serial, "country_of_manufacture": made_in, "model": model,
-                "last_import_country": imported_into, "serial_obliterated": obliterated}  # fmt: skip
+                "last_import_country": imported_into, "serial_obliterated": obliterated,
+                "unreadable": unreadable or [], "craft_made": craft_made}  # fmt: skip
     cmd = tracing.DraftRequest.of(
         {"bases": basis, "legal_justification": legal, "circumstances": circumstances, "markings": markings,
-         "category": category, "calibre": calibre, "intended_use": use, "priority": "urgent" if urgent else "routine",
+         "category": category, "calibre": calibre, "intended_use": use, "intended_use_detail": use_detail,
+         "priority": "urgent" if urgent else "routine",
          "urgency_reason": urgent, "photographs": refs, "requested": to, "weapon_id": weapon}
     )  # fmt: skip
     ref = tracing.draft_request(cmd, uow, rt.clock)
@@ -197,8 +219,9 @@ def trace_list(
     rt = ready(ctx)
     rows = tracing.list_requests(rt.uow(signed_in(ctx)), rt.clock, only_overdue=overdue).items
     table = Table(
-        _("request"), _("direction"), _("with"), _("status"), _("outcome"), _("sent"), _("answer by"), _("overdue")
-    )
+        _("request"), _("direction"), _("with"), _("status"), _("outcome"), _("sent"), _("waiting, days"),
+        _("answer by"), _("overdue"),
+    )  # fmt: skip
     for r in rows:
         table.add_row(
             r.id,
@@ -207,6 +230,7 @@ def trace_list(
             word(r.status),
             word(r.outcome) if r.outcome else "",
             r.sent_at.date().isoformat() if r.sent_at else "",
+            "" if r.waited_days is None else str(r.waited_days),
             r.answer_by.date().isoformat() if r.answer_by else "",
             f"[red]{word(r.overdue)}[/red]" if r.overdue else "",
         )
@@ -240,6 +264,27 @@ def trace_show(
         )
 
 
+def _print_clocks(d: dict[str, Any]) -> None:
+    """How long the request has waited, the deadlines it runs on, and the requester's own expectation."""
+    if d.get("waited_days") is not None:
+        console.print("  " + _("Waiting for %(days)s days.", days=d["waited_days"]))
+    if d.get("acknowledge_by"):
+        whose = _("Our deadlines") if d["direction"] == "incoming" else _("What we expect")
+        console.print(
+            "  " + _("%(whose)s: acknowledge by %(ack)s, answer by %(answer)s.", whose=whose,
+                     ack=d["acknowledge_by"].date().isoformat(), answer=d["answer_by"].date().isoformat())
+        )  # fmt: skip
+    if d.get("expected_acknowledge_by"):
+        expected = d["expected_answer_by"].date().isoformat() if d.get("expected_answer_by") else "—"
+        console.print(
+            "  " + _("%(requester)s expects an acknowledgement by %(ack)s and an answer by %(answer)s.",
+                     requester=d["requester"], ack=d["expected_acknowledge_by"].date().isoformat(), answer=expected)
+        )  # fmt: skip
+    if d.get("contact_notified_at"):
+        told = d["contact_notified_at"].date().isoformat()
+        console.print("  " + _("The national point of contact was told on %(date)s.", date=told))
+
+
 def print_case(d: dict[str, Any]) -> None:
     """The case view: the request, the chain State by State, and its timed acts."""
     m = d["content"]["markings"]
@@ -254,6 +299,7 @@ def print_case(d: dict[str, Any]) -> None:
         status=word(d["status"]),
     )
     console.print(heading + overdue)
+    _print_clocks(d)
     serial = _("obliterated") if m.get("serial_obliterated") and not m.get("serial") else m.get("serial")
     category = d["content"].get("category")
     console.print(

@@ -30,13 +30,13 @@ from armtrace.domain.records import WeaponRecord
 from armtrace.domain.tracing import Markings
 from armtrace.queries.registry import WeaponFilter, WeaponRow
 from armtrace.runtime import Runtime
-from armtrace.services import approvals, exchange, registry, tracing
+from armtrace.services import approvals, deadlines, exchange, registry, tracing
 from armtrace.services import photographs as photos
 from armtrace.services.importing.records import load_records
 from armtrace.settings import load_settings
 
 UGANDA_LAW = "Firearms Act (Cap. 299), s. 3: possession without a firearm certificate"
-USE = "criminal investigation and prosecution of the holders"
+USE, USE_DETAIL = "prosecution", "of the holders, after the criminal investigation"
 
 
 @dataclass
@@ -98,6 +98,8 @@ def run_story(
     diverted = _pick(fn_weapons, ("stolen", "lost", "held", "in_stock"), seed)
     in_stock = WeaponFilter(category="assault_rifle", status="in_stock")
     state_rifle = _pick(registry.find_weapons(in_stock, kenyan, per_page=500).items, ("in_stock",), seed)
+    pistols = WeaponFilter(category="self_loading_pistol", status="held")
+    pistol = _pick(registry.find_weapons(pistols, kenyan, per_page=500).items, ("held",), seed + 1)
     nodes = {
         "BEL": _node("BEL-FPS", "BEL", N_("State of manufacture"), bel_path, clock),
         "KEN": Node("KEN-NFP", "KEN", N_("importing State"), Runtime(ken.settings, clock), ken_path),
@@ -119,6 +121,7 @@ def run_story(
     try:
         with httpx.Client() as client:
             answered = _story(nodes, clock, client, narrator, diverted, state_rifle, ids)
+            _unacknowledged(nodes, clock, client, narrator, pistol)
     finally:
         for n in nodes.values():
             if n.server:
@@ -255,12 +258,37 @@ def _story(
     return follow_up
 
 
+def _unacknowledged(nodes: dict[str, Node], clock: FixedClock, client: httpx.Client, narrator: Narrator,
+                    pistol: WeaponRow) -> None:  # fmt: skip
+    """A request Kenya has not acknowledged: it waits on Kenya's dashboard with its age, on Kenya's own clock,
+    and once past Kenya's time to acknowledge, Kenya's national point of contact is told."""
+    ken, uga = nodes["KEN"], nodes["UGA"]
+    marks = Markings(pistol.manufacturer, pistol.serial, None, pistol.model, "KEN")
+    ref = _ask(uga, "handed in at Malaba police station by a truck driver's employer", marks, pistol, None)
+    for n in (uga, ken, uga):  # the request, then Kenya's automatic receipt
+        n.deliver(client)
+    clock.at += timedelta(days=9)
+    deadlines.notify_contact(ken.runtime.uow(SCHEDULER), clock, ken.runtime.mailer)
+    waiting = tracing.show_request(ref, ken.runtime.uow(ken.people["officer"]), clock).request
+    narrator.say(
+        N_(
+            "%(request)s, about a pistol handed in at Malaba, reached Kenya %(days)s days ago and is not acknowledged: "
+            "Kenya's own time to acknowledge (5 working days, its public holidays excepted) ran out on %(by)s. "
+            "It waits on Kenya's dashboard with its age, and Kenya's national point of contact is told.",
+            request=ref,
+            days=waiting["waited_days"],
+            by=waiting["acknowledge_by"].date().isoformat(),
+        ),
+        gap=True,
+    )
+
+
 def _ask(
     uga: Node,
     circumstances: str,
     markings: Markings,
     recorded: WeaponRow | None,
-    weapon_id: int,
+    weapon_id: int | None,
     photographs: tuple[tuple[str, bytes], ...] = (),
 ) -> str:
     officer = uga.runtime.uow(uga.people["officer"])
@@ -274,6 +302,7 @@ def _ask(
         recorded.calibre if recorded else "7.62x51 NATO",
         USE,
         photographs=refs,
+        intended_use_detail=USE_DETAIL,
         weapon_id=weapon_id,
     )
     ref = tracing.draft_request(cmd, officer, uga.runtime.clock)

@@ -74,6 +74,7 @@ CONTENT_FIELDS: dict[str, type | tuple[type, ...]] = {
     "circumstances": TEXT,
     "markings": OBJECT,
     "intended_use": TEXT,
+    "intended_use_detail": TEXT,
 }
 
 

@@ -12,13 +12,17 @@ State can say how fast each counterpart answers and why its traces fail.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from armtrace.domain.errors import N_, ProblemList, RuleViolation
 
-CONTENT_RULE = "ITI, section on cooperation in tracing: content of a request"
+RULE_ILLICIT = "ITI para 17(a)"  # why the weapon is illicit, its legal basis, the circumstances of the find
+RULE_DESCRIPTION = "ITI para 17(b)"  # markings, type, calibre
+RULE_IDENTITY = "ISACS 05.31"  # make, model, serial, country of manufacture or latest import; photographs
+RULE_USE = "ITI para 17(c)"  # the intended use of the information sought
 ANSWER_RULE = "ITI, section on cooperation in tracing: responses and their restrictions"
 
 
@@ -86,19 +90,59 @@ class FailureReason(StrEnum):
     NO_RESPONSE = "no_response"
 
 
+ESSENTIAL = ("manufacturer", "model", "serial", "country")  # ISACS 05.31: what identifies the weapon
+ESSENTIAL_LABELS = {
+    "manufacturer": N_("the manufacturer (make)"),
+    "model": N_("the model"),
+    "serial": N_("the serial"),
+    "country": N_("the country of manufacture or of latest import"),
+}
+
+
 @dataclass(frozen=True)
 class Markings:
+    """What the marks show. `unreadable` names the essential elements (ESSENTIAL) the marks cannot show,
+    obliterated or never marked (a craft-made weapon): photographs stand in for them (ISACS 05.31)."""
+
     manufacturer: str | None
     serial: str | None
     country_of_manufacture: str | None = None
     model: str | None = None
     last_import_country: str | None = None
     serial_obliterated: bool = False
+    unreadable: tuple[str, ...] = ()
+    craft_made: bool = False
+
+    def element(self, name: str) -> str | None:
+        """An essential element as the marks give it; the country is that of manufacture or of latest import."""
+        if name == "country":
+            return self.country_of_manufacture or self.last_import_country
+        value = getattr(self, name)
+        return value if value and str(value).strip("?* ") else None
+
+    def standing_in(self) -> tuple[str, ...]:
+        """The essential elements photographs stand in for: those said unreadable (the serial when it is
+        obliterated), and, for a craft-made weapon, every one the marks do not give."""
+        named = set(self.unreadable) | ({"serial"} if self.serial_obliterated else set())
+        if self.craft_made:
+            named |= {e for e in ESSENTIAL if not self.element(e)}
+        return tuple(e for e in ESSENTIAL if e in named)
+
+
+class IntendedUse(StrEnum):
+    """What the information sought will be used for (ITI para 17(c)); `other` says what, in words."""
+
+    CRIMINAL_INVESTIGATION = "criminal_investigation"
+    PROSECUTION = "prosecution"
+    INTELLIGENCE_ANALYSIS = "intelligence_analysis"
+    STOCKPILE_OR_LOSS_INVESTIGATION = "stockpile_or_loss_investigation"
+    ADMINISTRATIVE_OR_LICENSING_INQUIRY = "administrative_or_licensing_inquiry"
+    OTHER = "other"
 
 
 @dataclass(frozen=True)
 class RequestContent:
-    """What a request says about the weapon and why it is asked (ITI, section on tracing)."""
+    """What a request says about the weapon and why it is asked (ITI para 17; ISACS 05.31)."""
 
     bases: tuple[IllicitBasis, ...]
     legal_justification: str
@@ -106,10 +150,11 @@ class RequestContent:
     markings: Markings
     category: str | None
     calibre: str | None
-    intended_use: str
+    intended_use: str  # an IntendedUse code
     priority: Priority = Priority.ROUTINE
     urgency_reason: str | None = None
     photographs: tuple[str, ...] = ()  # images by their hash ("sha256:<hex>"), fetched from the requester
+    intended_use_detail: str = ""  # what 'other' means, or more about the use
 
 
 PHOTOGRAPH = re.compile(r"sha256:[0-9a-f]{64}")
@@ -131,35 +176,59 @@ REQUIRED_TEXT = (  # (field, what is missing, what to do)
         N_("the circumstances of the find are missing"),
         N_("say where, when and how the weapon was found or seized"),
     ),
-    (
-        "intended_use",
-        N_("the intended use of the information is missing"),
-        N_("e.g. criminal investigation, prosecution"),
-    ),
 )
+# Each essential element its own sentence, for the translators.
+ESSENTIAL_MISSING = {
+    "manufacturer": N_("the manufacturer (make) is missing"),
+    "model": N_("the model is missing"),
+    "serial": N_("the serial is missing"),
+    "country": N_("neither the country of manufacture nor the country of latest import is given"),
+}
+USES = ", ".join(u.value for u in IntendedUse)
 
 
 def check_content(c: RequestContent) -> ProblemList:
-    """Every element a request lacks, all at once, each citing the rule."""
+    """Every element a request lacks, all at once, each citing its rule: why the weapon is illicit and on
+    what legal basis (ITI para 17(a)); what identifies it (ITI para 17(b), ISACS 05.31); what the answer
+    will be used for (ITI para 17(c))."""
     p = ProblemList()
     if not c.bases:
         p.add(
             "bases",
             "at least one ground of illicitness is required",
-            rule="ITI para 6",
+            rule=RULE_ILLICIT,
             hint=N_("a national law, b embargo, c not marked, d unlicensed manufacture, e unlicensed transfer"),
         )
     for name, missing, hint in REQUIRED_TEXT:
         if not str(getattr(c, name)).strip():
-            p.add(name, missing, rule=CONTENT_RULE, hint=hint)
+            p.add(name, missing, rule=RULE_ILLICIT, hint=hint)
+    _check_identity(c, p)
+    if not c.category:
+        p.add("category", "the type of weapon is missing", rule=RULE_DESCRIPTION)
+    if not c.calibre:
+        p.add("calibre", "the calibre is missing", rule=RULE_DESCRIPTION)
+    _check_use(c, p)
+    if c.priority is Priority.URGENT and not (c.urgency_reason or "").strip():
+        p.add("urgency_reason", "an urgent request needs its reason", hint=N_("say why it cannot wait"))
+    return p
+
+
+def _check_identity(c: RequestContent, p: ProblemList) -> None:
+    """Make, model, serial and country, each as read, or said unreadable with photographs standing in."""
     m = c.markings
-    if not m.serial and not m.serial_obliterated:
-        p.add(
-            "markings.serial",
-            "the serial is missing",
-            rule=CONTENT_RULE,
-            hint=N_("give the serial as read, or flag it as obliterated and attach photographs"),
-        )
+    for name in m.unreadable:
+        if name not in ESSENTIAL:
+            p.add("markings.unreadable", "is not an element of the marks", name, hint=", ".join(ESSENTIAL))
+    standing_in = m.standing_in()
+    for name in ESSENTIAL:
+        if not m.element(name) and name not in standing_in:
+            p.add(
+                f"markings.{name}",
+                ESSENTIAL_MISSING[name],
+                rule=RULE_IDENTITY,
+                hint=N_("give it as the marks show it; if they cannot (obliterated, craft-made), say so and "
+                        "attach photographs"),
+            )  # fmt: skip
     for ref in c.photographs:
         if not PHOTOGRAPH.fullmatch(ref):
             p.add(
@@ -169,27 +238,42 @@ def check_content(c: RequestContent) -> ProblemList:
                 rule="DESIGN.md: nodes and exchange",
                 hint=N_("attach the file (armtrace trace new --photo FILE, or the form's file field)"),
             )
-    if m.serial_obliterated and not c.photographs:
+    if standing_in and not c.photographs:
         p.add(
             "photographs",
-            "photographs are required when the serial is obliterated",
-            rule="ISACS 05.31",
-            hint=N_("attach photographs of the frame or receiver"),
+            N_(
+                "photographs must stand in for what the marks cannot show: %(elements)s",
+                elements=", ".join(standing_in),
+            ),
+            rule=RULE_IDENTITY,
+            hint=N_("attach photographs of the frame or receiver and of every mark"),
         )
-    if not m.manufacturer and not m.country_of_manufacture:
+
+
+def _check_use(c: RequestContent, p: ProblemList) -> None:
+    use = c.intended_use.strip()
+    if not use:
         p.add(
-            "markings.manufacturer",
-            "neither the manufacturer nor the country of manufacture is given",
-            rule=CONTENT_RULE,
-            hint=N_("give what the marks show, even partly"),
+            "intended_use",
+            "the intended use of the information is missing",
+            rule=RULE_USE,
+            hint=N_("one of: %(uses)s", uses=USES),
         )
-    if not c.category:
-        p.add("category", "the type of weapon is missing", rule=CONTENT_RULE)
-    if not c.calibre:
-        p.add("calibre", "the calibre is missing", rule=CONTENT_RULE)
-    if c.priority is Priority.URGENT and not (c.urgency_reason or "").strip():
-        p.add("urgency_reason", "an urgent request needs its reason", hint=N_("say why it cannot wait"))
-    return p
+    elif use not in set(IntendedUse):
+        p.add(
+            "intended_use",
+            "is not one of the intended uses",
+            use,
+            rule=RULE_USE,
+            hint=N_("one of: %(uses)s", uses=USES),
+        )
+    elif use == IntendedUse.OTHER and not c.intended_use_detail.strip():
+        p.add(
+            "intended_use_detail",
+            "an intended use of 'other' says what it is",
+            rule=RULE_USE,
+            hint=N_("describe the use, e.g. 'civil forfeiture proceedings'"),
+        )
 
 
 def state_to_ask(m: Markings) -> str | None:
@@ -268,13 +352,20 @@ CANNOT_BE = {
 
 @dataclass(frozen=True)
 class Deadlines:
-    """How long a requested State has: working days to acknowledge, calendar days to answer."""
+    """How long a requested State gives itself: working days to acknowledge, calendar days to answer.
+
+    The clocks are the receiving State's own (its settings, its public holidays and the days its office
+    is closed); what the requester expected is kept beside them, as the requester's."""
 
     acknowledge_working_days: int = 5
     answer_days: int = 30
     urgent_acknowledge_working_days: int = 1
     urgent_answer_days: int = 7
     holidays: frozenset[date] = field(default_factory=frozenset)
+
+    def closed_on(self, days: Iterable[date]) -> Deadlines:
+        """These deadlines with more days the office is closed: the State's public holidays, say."""
+        return replace(self, holidays=self.holidays | frozenset(days))
 
     def acknowledge_by(self, sent_at: datetime, priority: Priority) -> datetime:
         days = self.urgent_acknowledge_working_days if priority is Priority.URGENT else self.acknowledge_working_days
@@ -285,7 +376,7 @@ class Deadlines:
 
 
 def add_working_days(start: datetime, days: int, holidays: frozenset[date] = frozenset()) -> datetime:
-    """`days` working days after `start` (Monday to Friday, holidays excepted)."""
+    """`days` working days after `start` (Monday to Friday, holidays and closed days excepted)."""
     t = start
     left = days
     while left > 0:
@@ -301,4 +392,14 @@ def overdue(status: Status, acknowledge_by: datetime | None, answer_by: datetime
         return "acknowledgement"
     if status in (Status.SENT, Status.ACKNOWLEDGED) and answer_by is not None and now > answer_by:
         return "answer"
+    return None
+
+
+def waiting_since(status: Status, sent_at: datetime | None, acknowledged_at: datetime | None) -> datetime | None:
+    """Since when a request has waited for its next step: its acknowledgement since it was sent, its answer
+    since it was acknowledged; None once answered, withdrawn, or not sent yet."""
+    if status is Status.SENT:
+        return sent_at
+    if status is Status.ACKNOWLEDGED:
+        return acknowledged_at or sent_at
     return None

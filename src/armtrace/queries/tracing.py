@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from armtrace.domain.errors import N_, NotFound
-from armtrace.domain.tracing import Status, overdue
+from armtrace.domain.tracing import Status, overdue, waiting_since
 from armtrace.store import tables as t
 
 
@@ -26,6 +26,10 @@ class RequestRow:
     sent_at: datetime | None
     answer_by: datetime | None
     overdue: str | None  # what is awaited past its deadline: acknowledgement or answer
+    acknowledge_by: datetime | None = None  # this node's own deadline, on a request received
+    waiting_since: datetime | None = None  # since when its next step (acknowledgement, answer) is awaited
+    waited_days: int | None = None  # how many whole days, until now
+    contact_notified_at: datetime | None = None  # the point of contact told it waits past acknowledge_by
 
 
 @dataclass(frozen=True)
@@ -44,23 +48,39 @@ def list_requests(
         query = query.where(r.status.in_(("sent", "acknowledged")))
     else:
         query = query.limit(limit).offset(offset)
-    rows = [
-        RequestRow(
-            x.id,
-            x.direction,
-            x.requested if x.direction == "outgoing" else x.requester,
-            x.status,
-            x.outcome,
-            x.sent_at,
-            x.answer_by,
-            overdue(Status(x.status), x.acknowledge_by, x.answer_by, now),
-        )
-        for x in conn.execute(query)
-    ]
+    rows = [_row(x, now) for x in conn.execute(query)]
     if only_overdue:
         late = [x for x in rows if x.overdue]
         return RequestPage(late[offset : offset + limit], len(late))
     return RequestPage(rows, count_requests(conn))
+
+
+def _row(x: sa.Row[Any], now: datetime) -> RequestRow:
+    status = Status(x.status)
+    since = waiting_since(status, _received(x), x.acknowledged_at)
+    return RequestRow(
+        x.id,
+        x.direction,
+        x.requested if x.direction == "outgoing" else x.requester,
+        x.status,
+        x.outcome,
+        x.sent_at,
+        x.answer_by,
+        overdue(status, x.acknowledge_by, x.answer_by, now),
+        x.acknowledge_by,
+        since,
+        waited_days(since, now),
+        x.contact_notified_at,
+    )
+
+
+def waited_days(since: datetime | None, now: datetime | None) -> int | None:
+    return (now - since).days if since and now else None
+
+
+def _received(x: sa.Row[Any]) -> datetime | None:
+    """When the request's clock started here: its receipt, for one received; its sending, for one sent."""
+    return x.created_at if x.direction == "incoming" else x.sent_at
 
 
 def count_requests(conn: sa.Connection) -> int:
@@ -124,6 +144,8 @@ def request_detail(conn: sa.Connection, request_id: str, now: datetime | None = 
     out["content"] = json.loads(out["content"])
     out["answer"] = json.loads(out["answer"]) if out["answer"] else None
     out["overdue"] = overdue(Status(row.status), row.acknowledge_by, row.answer_by, now) if now else None
+    since = waiting_since(Status(row.status), _received(row), row.acknowledged_at)
+    out["waiting_since"], out["waited_days"] = since, waited_days(since, now)
     out["chain"] = [asdict(link) for link in case_chain(conn, request_id)] if row.direction == "outgoing" else []
     e = t.trace_events.c
     out["acts"] = [

@@ -25,13 +25,23 @@ from armtrace.domain.actors import Clock
 from armtrace.domain.errors import N_, Conflict, ProblemList, RuleViolation
 from armtrace.domain.lifecycle import parse_utc
 from armtrace.domain.messages import KINDS, NOT_YOURS, Refusal, body_problems, in_namespace, may_send
-from armtrace.domain.tracing import Answer, FailureReason, Outcome, Restriction, Status, check_answer, transition
+from armtrace.domain.tracing import (
+    Answer,
+    Deadlines,
+    FailureReason,
+    Outcome,
+    Restriction,
+    Status,
+    check_answer,
+    transition,
+)
 from armtrace.exchange.delivery import Delivered, deliver_due
 from armtrace.exchange.envelope import Envelope, EnvelopeRefused, check, create_key, public_key, public_text
 from armtrace.queries import tracing as q
+from armtrace.services.deadlines import calendar
 from armtrace.services.door import public, use_case
 from armtrace.services.importing.intake import country
-from armtrace.services.tracing import DraftRequest, _content, _me, _send, content_json
+from armtrace.services.tracing import DEFAULT_DEADLINES, DraftRequest, _content, _me, _send, content_json
 from armtrace.store.uow import UnitOfWork
 
 
@@ -146,9 +156,10 @@ def outbox(uow: UnitOfWork, limit: int = 500) -> list[q.Waiting]:
 
 
 @use_case("exchange.receive")
-def receive(data: object, uow: UnitOfWork, clock: Clock) -> str:
+def receive(data: object, uow: UnitOfWork, clock: Clock, deadlines: Deadlines = DEFAULT_DEADLINES) -> str:
     """Check a message from a peer and apply it once; returns what was done with it. A signed message
-    that breaks a rule is refused with its coded reason, kept as refused, and nothing of it applied."""
+    that breaks a rule is refused with its coded reason, kept as refused, and nothing of it applied. A
+    request received runs on this node's own clocks (`deadlines`, with its State's public holidays)."""
     envelope = Envelope.from_json(data)
     now = clock.now()
     with uow:
@@ -161,7 +172,7 @@ def receive(data: object, uow: UnitOfWork, clock: Clock) -> str:
                 raise EnvelopeRefused("replay", N_("envelope %(envelope)s was received already", envelope=envelope.id))
             raise EnvelopeRefused(earlier[0], N_("envelope %(envelope)s was refused already", envelope=envelope.id))
         try:
-            outcome = _apply(uow, me, envelope, now)
+            outcome = _apply(uow, me, envelope, now, deadlines)
         except EnvelopeRefused as refused:
             refusal = refused
         except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a body no rule foresaw: never a 500
@@ -184,7 +195,7 @@ def _refused(reason: Refusal, detail: str, problems: object = (), hint: str | No
     return EnvelopeRefused(reason.value, detail, hint=hint, problems=list(problems))  # type: ignore[call-overload]
 
 
-def _apply(uow: UnitOfWork, me: dict[str, Any], e: Envelope, now: datetime) -> str:
+def _apply(uow: UnitOfWork, me: dict[str, Any], e: Envelope, now: datetime, deadlines: Deadlines) -> str:
     if e.type not in KINDS:
         raise _refused(Refusal.UNKNOWN_TYPE, N_("message type %(type)r is not known to this node", type=e.type))
     problems = body_problems(e.type, e.body)
@@ -195,7 +206,7 @@ def _apply(uow: UnitOfWork, me: dict[str, Any], e: Envelope, now: datetime) -> s
             problems.problems,
         )
     if e.type == "trace.request":
-        return _take_request(uow, me, e, now)
+        return _take_request(uow, me, e, now, deadlines)
     if e.type == "chain.anchor":
         return _keep_anchor(uow, me, e, now)
     if e.type == "chain.anchor_receipt":
@@ -220,9 +231,10 @@ def _apply(uow: UnitOfWork, me: dict[str, Any], e: Envelope, now: datetime) -> s
         raise _refused(Refusal.WRONG_STATE, exc.detail, exc.problems) from None
 
 
-def _take_request(uow: UnitOfWork, me: dict[str, Any], e: Envelope, now: datetime) -> str:
+def _take_request(uow: UnitOfWork, me: dict[str, Any], e: Envelope, now: datetime, deadlines: Deadlines) -> str:
     """A request from a peer: an id of its own, never used before, and content that meets the same rules as
-    a request drafted here."""
+    a request drafted here. Its deadlines are this State's own, counted from its receipt in this State's
+    working days; the requester's expectations are kept beside them, as the requester's."""
     body = e.body
     request_id, parent_id = body["request_id"], body.get("parent_id")
     for given in (request_id, parent_id):
@@ -237,9 +249,10 @@ def _take_request(uow: UnitOfWork, me: dict[str, Any], e: Envelope, now: datetim
         raise _refused(Refusal.DUPLICATE_ID, N_("request %(request)s was received already", request=request_id))
     try:
         content = _content(DraftRequest.of(body["content"]))
-        acknowledge_by, answer_by = (_time(body.get(k)) for k in ("acknowledge_by", "answer_by"))
+        expected_acknowledge_by, expected_answer_by = (_time(body.get(k)) for k in ("acknowledge_by", "answer_by"))
     except RuleViolation as exc:
         raise _refused(Refusal.INVALID_CONTENT, exc.detail, exc.problems, exc.hint) from None
+    own = calendar(deadlines, me["country"], now)
     uow.requests.add(
         {
             "id": request_id,
@@ -252,8 +265,10 @@ def _take_request(uow: UnitOfWork, me: dict[str, Any], e: Envelope, now: datetim
             "parent_id": parent_id,
             "created_at": now,
             "sent_at": e.created_at,
-            "acknowledge_by": acknowledge_by,
-            "answer_by": answer_by,
+            "acknowledge_by": own.acknowledge_by(now, content.priority),
+            "answer_by": own.answer_by(now, content.priority),
+            "expected_acknowledge_by": expected_acknowledge_by,
+            "expected_answer_by": expected_answer_by,
         },
         "received",
         now,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ from armtrace.queries import disclosure
 from armtrace.queries import tracing as q
 from armtrace.queries.approvals import ApprovalRow, approvals
 from armtrace.reference.manufacturers import manufacturers
+from armtrace.services.deadlines import calendar
 from armtrace.services.door import Gate, Handled, use_case
 from armtrace.services.importing.intake import country
 from armtrace.store.uow import UnitOfWork
@@ -67,6 +68,7 @@ class DraftRequest:
     requested: str | None = None  # a peer node; by default the State the marks point to
     weapon_id: int | None = None
     parent_id: str | None = None
+    intended_use_detail: str = ""
 
     @classmethod
     def of(cls, values: Mapping[str, Any]) -> DraftRequest:
@@ -84,10 +86,13 @@ class DraftRequest:
                 _given(marks, "model"),
                 _given(marks, "last_import_country"),
                 bool(marks.get("serial_obliterated")),
+                tuple(str(e).strip() for e in marks.get("unreadable") or () if str(e).strip()),
+                bool(marks.get("craft_made")),
             ),
             category=_given(values, "category"),
             calibre=_given(values, "calibre"),
             intended_use=str(values.get("intended_use") or ""),
+            intended_use_detail=str(values.get("intended_use_detail") or ""),
             priority=str(values.get("priority") or Priority.ROUTINE.value),
             urgency_reason=_given(values, "urgency_reason"),
             photographs=tuple(str(p).strip() for p in values.get("photographs") or () if str(p).strip()),
@@ -95,6 +100,16 @@ class DraftRequest:
             weapon_id=values.get("weapon_id") or None,
             parent_id=_given(values, "parent_id"),
         )
+
+
+def _use(given: object, detail: object) -> tuple[str, str]:
+    """The intended use as its code, and its words: 'other: civil forfeiture' is the code 'other' with its
+    words; a code is read whatever its case or spacing ('Criminal investigation')."""
+    text, words = str(given or "").strip(), str(detail or "").strip()
+    code, sep, rest = text.partition(":")
+    if sep and rest.strip():
+        words = " ".join(filter(None, (rest.strip(), words)))
+    return "_".join(code.lower().replace("-", " ").split()), words
 
 
 def _given(values: Mapping[str, Any], key: str) -> Any:
@@ -115,30 +130,35 @@ def _content(cmd: DraftRequest) -> RequestContent:
     except ValueError:
         problems.add("priority", "is not routine or urgent", cmd.priority)
         priority = Priority.ROUTINE
+    marks = cmd.markings
+    use, use_detail = _use(cmd.intended_use, cmd.intended_use_detail)
     content = RequestContent(
         tuple(bases),
         cmd.legal_justification,
         cmd.circumstances,
-        cmd.markings,
+        marks,
         cmd.category,
         cmd.calibre,
-        cmd.intended_use,
+        use,
         priority,
         cmd.urgency_reason,
         cmd.photographs,
+        use_detail,
     )
     problems.problems.extend(check_content(content).problems)
     problems.raise_if_any(
         N_("the tracing request is incomplete"),
         hint=N_("complete the elements listed: the requested State needs them to trace"),
     )
-    return content
+    standing_in = marks.standing_in()  # the request says which elements photographs stand in for
+    return replace(content, markings=replace(marks, unreadable=standing_in, serial_obliterated="serial" in standing_in))
 
 
 def content_json(c: RequestContent) -> dict[str, Any]:
     data = asdict(c)
     data["bases"] = [b.value for b in c.bases]
     data["priority"] = c.priority.value
+    data["markings"]["unreadable"] = list(c.markings.unreadable)
     return data
 
 
@@ -190,7 +210,9 @@ def send_request(request_id: str, uow: UnitOfWork, clock: Clock, deadlines: Dead
         me, r = _me(uow), _request(uow, request_id)
         status = transition(Status(r["status"]), "send")
         priority = Priority(r["priority"])
-        ack_by, answer_by = deadlines.acknowledge_by(now, priority), deadlines.answer_by(now, priority)
+        peer = uow.nodes.peer(r["requested"])  # what we expect of it, in its working days
+        expect = calendar(deadlines, peer["country"] if peer else None, now)
+        ack_by, answer_by = expect.acknowledge_by(now, priority), expect.answer_by(now, priority)
         body = {
             "request_id": r["id"],
             "content": json.loads(r["content"]),

@@ -80,6 +80,18 @@ class Requests:
         )
         return [dict(r._mapping) for r in rows]
 
+    def waiting_past_acknowledgement(self, now: datetime) -> list[dict[str, Any]]:
+        """Requests received, still not acknowledged past this node's time to, whose contact was not told."""
+        c = t.trace_requests.c
+        rows = self.conn.execute(
+            sa.select(t.trace_requests)
+            .where(
+                c.direction == "incoming", c.status == "sent", c.acknowledge_by < now, c.contact_notified_at.is_(None)
+            )
+            .order_by(c.acknowledge_by)
+        )
+        return [dict(r._mapping) for r in rows]
+
     def last_act(self, request_id: str, act: str) -> datetime | None:
         e = t.trace_events.c
         return self.conn.execute(

@@ -29,6 +29,7 @@ def dashboard(request: Request, who: User) -> Response:
         to_acknowledge=[r for r in incoming if r.status == "sent"],
         to_answer=[r for r in incoming if r.status == "acknowledged"],
         overdue=overdue or [],
+        past_acknowledgement=[r for r in overdue or [] if r.direction == "incoming" and r.overdue == "acknowledgement"],
         summary=unless_refused(lambda: registry.summary(uow, top=5)),
         waiting=unless_refused(lambda: approvals.waiting(uow)),
         refused=[m for m in unless_refused(lambda: exchange.outbox(uow)) or [] if m.refused_reason],

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from armtrace.domain.errors import ArmtraceError, response_for
-from armtrace.domain.tracing import FailureReason, Outcome, Restriction
+from armtrace.domain.tracing import FailureReason, IntendedUse, Outcome, Restriction
 from armtrace.queries.disclosure import Disclosure
 from armtrace.services import exchange, photographs, registry, tracing
 from armtrace.web.auth import Changing, User, runtime_of, unless_refused
@@ -21,6 +21,7 @@ from armtrace.web.render import render
 
 router = APIRouter(include_in_schema=False)
 PREFILLED = ("manufacturer", "serial", "model", "category", "calibre", "country_of_manufacture")
+USES = [u.value for u in IntendedUse]
 CHOICES = {
     "outcomes": [o.value for o in Outcome],
     "restrictions": [r.value for r in Restriction],
@@ -47,7 +48,8 @@ def new_form(request: Request, who: User, weapon_id: OptionalId = None) -> Respo
         w = registry.show_weapon(weapon_id, uow, holders=False).weapon
         form.update({k: w.get(k) or "" for k in PREFILLED})
         form["serial_obliterated"] = w.get("marking_condition") in ("obliterated", "partially_obliterated")
-    return render(request, "tracing/new.html", form=form, error=None, peers=peers)
+        form["craft_made"] = w.get("origin") in ("craft", "3d_printed")
+    return render(request, "tracing/new.html", form=form, error=None, peers=peers, uses=USES)
 
 
 @router.post("/trace/new")
@@ -63,22 +65,23 @@ async def new(request: Request, who: Changing) -> Response:
         ref = tracing.draft_request(_draft(form, attached), rt.uow(who), rt.clock)
     except ArmtraceError as exc:  # every field as typed, each problem at its field
         typed = {**{k: str(v).strip() for k, v in form.items() if k not in ("csrf", "photo_files")},
-                 "bases": form.getlist("bases")}  # fmt: skip
+                 "bases": form.getlist("bases"), "unreadable": form.getlist("unreadable")}  # fmt: skip
         typed["photographs"] = "\n".join(filter(None, [str(typed.get("photographs", "")), *attached]))
         return render(request, "tracing/new.html", status_code=response_for(exc)[0], form=typed, error=exc,
-                      peers=exchange.peers(rt.uow(who)))  # fmt: skip
+                      peers=exchange.peers(rt.uow(who)), uses=USES)  # fmt: skip
     return RedirectResponse(f"/trace/{ref}", status_code=303)
 
 
 def _draft(form: FormData, attached: list[str]) -> tracing.DraftRequest:
     """The request form as the command: an empty field is a value not given."""
-    v = {k: str(x).strip() for k, x in form.items() if k not in ("csrf", "bases")}
-    marks = ("manufacturer", "serial", "country_of_manufacture", "model", "last_import_country", "serial_obliterated")
+    v = {k: str(x).strip() for k, x in form.items() if k not in ("csrf", "bases", "unreadable")}
+    marks = ("manufacturer", "serial", "country_of_manufacture", "model", "last_import_country", "serial_obliterated",
+             "craft_made")  # fmt: skip
     return tracing.DraftRequest.of(
         {
             **v,
             "bases": form.getlist("bases"),
-            "markings": {k: v.get(k) for k in marks},
+            "markings": {**{k: v.get(k) for k in marks}, "unreadable": form.getlist("unreadable")},
             "photographs": [*v.get("photographs", "").splitlines(), *attached],
             "weapon_id": record_id(v.get("weapon_id", "")),
         }

@@ -45,7 +45,14 @@ WORDS = {
     "importer_unidentified": N_("importer_unidentified"), "description_incomplete": N_("description_incomplete"),
     "record_not_found": N_("record_not_found"), "record_destroyed_retention": N_("record_destroyed_retention"),
     "business_closed_records_missing": N_("business_closed_records_missing"), "no_response": N_("no_response"),
+    # what the information sought is for (ITI para 17(c)); criminal_investigation is above
+    "prosecution": N_("prosecution"), "intelligence_analysis": N_("intelligence_analysis"),
+    "stockpile_or_loss_investigation": N_("stockpile_or_loss_investigation"),
+    "administrative_or_licensing_inquiry": N_("administrative_or_licensing_inquiry"), "other": N_("other"),
+    # the essential elements of the marks (ISACS 05.31)
+    "manufacturer": N_("manufacturer"), "model": N_("model"), "serial": N_("serial"), "country": N_("country"),
     # acts in a request's life
+    "contact_notified": N_("contact_notified"), "contact_mail_failed": N_("contact_mail_failed"),
     "received": N_("received"), "receipt": N_("receipt"), "reminder_sent": N_("reminder_sent"),
     "reminder_received": N_("reminder_received"), "answered:traced": N_("answered:traced"),
     "answered:partially_traced": N_("answered:partially_traced"), "answered:not_traced": N_("answered:not_traced"),

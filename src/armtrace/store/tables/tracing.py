@@ -23,6 +23,10 @@ trace_requests = sa.Table(
     sa.Column("sent_at", UTCDateTime),
     sa.Column("acknowledge_by", UTCDateTime),
     sa.Column("answer_by", UTCDateTime),
+    # on a received request the deadlines above are this node's own; the requester's are kept apart
+    sa.Column("expected_acknowledge_by", UTCDateTime),
+    sa.Column("expected_answer_by", UTCDateTime),
+    sa.Column("contact_notified_at", UTCDateTime),  # the point of contact told it waits past acknowledge_by
     sa.Column("acknowledged_at", UTCDateTime),
     sa.Column("answered_at", UTCDateTime),
     sa.Column("outcome", sa.String(20)),
