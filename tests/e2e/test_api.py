@@ -69,7 +69,7 @@ REQUEST = {
         "serial": "AK123456",
         "country_of_manufacture": "RUS",
         "model": "AKM",
-    },  # fmt: skip
+    },
     "category": "assault_rifle",
     "calibre": "7.62x39",
     "intended_use": "criminal investigation",

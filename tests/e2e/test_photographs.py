@@ -27,7 +27,7 @@ OBLITERATED = {
         "country_of_manufacture": "BEL",
         "model": "FAL",
         "serial_obliterated": True,
-    },  # fmt: skip
+    },
     "category": "rifle",
     "calibre": "7.62x51 NATO",
     "intended_use": "criminal investigation",

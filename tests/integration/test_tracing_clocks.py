@@ -134,7 +134,7 @@ def test_the_point_of_contact_is_told_by_mail_once_a_request_waits_past_its_time
     assert "2026-12-30" in body and "2027-01-04" in body and "BEL-FPS" in body
     assert _row(engine, ref).contact_notified_at == clock.at
     case = tr.show_request(ref, ken(), clock).request
-    assert [a for a in case["acts"] if a["act"] == "contact_notified"][0]["detail"] == {"mail": "nfp@ken.example"}
+    assert next(a for a in case["acts"] if a["act"] == "contact_notified")["detail"] == {"mail": "nfp@ken.example"}
 
 
 def test_a_mail_server_that_does_not_answer_leaves_the_notice_to_be_tried_again(two, clock, sink) -> None:  # type: ignore[no-untyped-def]

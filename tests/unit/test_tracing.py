@@ -21,11 +21,11 @@ from armtrace.domain.tracing import (
     Restriction,
     Status,
     add_working_days,
-    waiting_since,
     check_answer,
     check_content,
     state_to_ask,
     transition,
+    waiting_since,
 )
 
 
