@@ -4,6 +4,7 @@ recomputed by verify (ITI para 8(b); ISACS 05.30; Firearms Protocol Art. 8)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -16,7 +17,8 @@ from armtrace.domain.actors import FixedClock, SystemClock
 from armtrace.domain.errors import Conflict, RuleViolation
 from armtrace.queries.registry import WeaponFilter
 from armtrace.services import marking
-from armtrace.services.importing.records import WeaponRecord, load_records
+from armtrace.services.importing.files import ImportFile, import_file
+from armtrace.services.importing.records import WeaponRecord, load_records, read_records
 from armtrace.services.integrity import verify
 from armtrace.services.marking import MarkImport, mark_import
 from armtrace.services.registry import CorrectEvent, add_weapon, correct_event, find_weapons, show_weapon
@@ -154,4 +156,30 @@ def test_the_migration_backfills_the_tasks_of_weapons_recorded_before_it(engine,
     upgrade(engine)
     assert due(engine, waiting) == ("KEN 2019", f.when(2019, 5, 2))
     assert marking.tasks(uow(), clock).total == 1
+    assert findings(engine) == {}
+
+
+def test_a_file_import_opens_tasks_and_reads_a_temporary_import_from_its_column_or_a_json_record(
+    engine, uow: Uow, clock, tmp_path
+) -> None:
+    path = tmp_path / "customs.csv"
+    path.write_text(
+        "Serial,Make,Type,event,why,country,holder,date,Import mark,Temporary import\n"
+        "F1,Glock,pistol,imported,Customs entry 1,KEN,Dealer A,2020-03-01,,\n"
+        "F2,Glock,pistol,imported,Customs entry 2,KEN,Dealer A,2020-03-01,KEN 20,\n"
+        "F3,Glock,pistol,imported,Customs entry 3,KEN,Club B,2020-03-01,,Nairobi open championship\n",
+        encoding="utf-8",
+    )
+    report = import_file(ImportFile(path), uow(), clock)
+    assert report.imported == 3, report
+    line = {"weapon": {"category": "rifle", "manufacturer": "FN Herstal", "serial": "J1"},
+            "events": [{"type": "imported", "why": "IP/1", "occurred_at": "2021-01-05T10:00:00Z", "country": "KEN",
+                        "holder": "Club B", "temporary": "exhibition, re-exported"}]}  # fmt: skip
+    loaded = load_records(read_records(json.dumps(line), "books.jsonl"), uow(), clock)
+    serials = {w.serial: w for w in find_weapons(WeaponFilter(), uow(), per_page=10).items}
+    assert [x.serial for x in marking.tasks(uow(), clock).items] == ["F1"]
+    assert [i.temporary for i in show_weapon(serials["F3"].id, uow()).temporary_imports] == [
+        "Nairobi open championship"
+    ]
+    assert show_weapon(loaded.weapon_ids[0], uow()).temporary_imports[0].temporary == "exhibition, re-exported"
     assert findings(engine) == {}
