@@ -71,8 +71,8 @@ def import_marking_due(state: WeaponState) -> ImportMarkingDue | None:
     pending = unmarked_imports(state)
     if not pending or pending[0].at is None:
         return None
-    first = pending[0]
-    return ImportMarkingDue(first.country, first.year, first.at, serial_needed=not has_unique_mark(state))  # type: ignore[arg-type]
+    first, since = pending[0], pending[0].at
+    return ImportMarkingDue(first.country, first.year, since, serial_needed=not has_unique_mark(state))
 
 
 def temporary_imports(state: WeaponState) -> list[Import]:
