@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from armtrace.domain.categories import Category
@@ -133,3 +134,14 @@ def fal(serial: str, *exported_to: str) -> WeaponRecord:
         "country_of_manufacture": "BEL",
     }
     return WeaponRecord(AddWeapon(description, made), events)
+
+
+def imported_unmarked(
+    serial: str | None = "AK777001", *, on: datetime | None = None, temporary: str | None = None, **desc: object
+) -> AddWeapon:
+    """A weapon imported into Kenya without Kenya's import mark (ITI para 8(b)): it awaits its mark, unless the
+    import is temporary."""
+    cmd = add_weapon(serial or "", **desc)
+    description = {k: v for k, v in cmd.description.items() if v not in (None, "")}
+    first = replace(cmd.first_event, marks=(), occurred_at=on or when(2019, 5, 2), temporary=temporary)
+    return AddWeapon(description, first)

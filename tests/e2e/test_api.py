@@ -89,6 +89,8 @@ ENDPOINTS = [
     ("POST", "/api/v1/weapons/{weapon_id}/corrections", "registry.record",
      {"corrects": 1, "why": "place mistyped", "changes": {"place": "Nakuru"}}),
     ("POST", "/api/v1/weapons/{weapon_id}/state-mark", "registry.record", {"country": "KEN", "why": "Order 3"}),
+    ("GET", "/api/v1/marking/tasks", "registry.read", None),
+    ("POST", "/api/v1/weapons/{weapon_id}/import-mark", "registry.record", {"location": "receiver", "why": "MO/3"}),
     ("GET", "/api/v1/retention/due", "registry.purge", None),
     ("POST", "/api/v1/retention/purge", "registry.purge", {"weapon_ids": [1], "why": "Board decision 12"}),
     ("GET", "/api/v1/approvals", "approvals.decide", None),
@@ -341,3 +343,27 @@ def test_an_error_is_worded_in_the_language_the_client_accepts(api: Api) -> None
     assert english["detail"] == "there is no weapon #999"
     assert french["detail"] != english["detail"] and "999" in french["detail"]
     assert french["title"] != english["title"] and french["hint"] != english["hint"]
+
+
+def test_a_weapon_awaiting_its_import_mark_is_listed_filtered_and_marked_through_the_api(api: Api) -> None:
+    clerk = api.as_(Role.REGISTRY_CLERK)
+    body = {**WEAPON, "description": {**WEAPON["description"], "serial": "9901"}}  # type: ignore[dict-item]
+    wid = api.client.post("/api/v1/weapons", json=body, headers=clerk).json()["weapon_id"]
+    temporary = {**WEAPON, "description": {**WEAPON["description"], "serial": "9902"},  # type: ignore[dict-item]
+                 "first_event": {**WEAPON["first_event"], "temporary": "shooting competition, re-exported"}}  # type: ignore[dict-item]  # fmt: skip
+    exempt = api.client.post("/api/v1/weapons", json=temporary, headers=clerk).json()["weapon_id"]
+    tasks = api.client.get("/api/v1/marking/tasks", headers=api.as_(Role.ANALYST)).json()
+    assert [(x["weapon_id"], x["country"], x["age_days"]) for x in tasks["items"]] == [(wid, "KEN", 0)]
+    assert "holder" not in tasks["items"][0]
+    listed = api.client.get("/api/v1/weapons", params={"awaiting_marking": True}, headers=clerk).json()
+    assert [w["id"] for w in listed["items"]] == [wid]
+    detail = api.client.get(f"/api/v1/weapons/{wid}", headers=clerk).json()
+    assert detail["import_marking"]["country"] == "KEN" and detail["weapon"]["marking_due"] == "KEN 2026"
+    shown = api.client.get(f"/api/v1/weapons/{exempt}", headers=clerk).json()
+    assert shown["import_marking"] is None and shown["temporary_imports"][0]["temporary"].startswith("shooting")
+    refused = api.client.post(f"/api/v1/weapons/{wid}/import-mark", json={"location": "", "why": "MO/3"}, headers=clerk)
+    assert refused.status_code == 422 and refused.json()["problems"][0]["field"] == "location"
+    marked = api.client.post(f"/api/v1/weapons/{wid}/import-mark", json={"location": "receiver", "why": "MO/3"},
+                             headers=clerk)  # fmt: skip
+    assert marked.status_code == 201, marked.text
+    assert api.client.get("/api/v1/marking/tasks", headers=clerk).json()["total"] == 0

@@ -476,6 +476,37 @@ def test_an_unmarked_weapon_is_flagged_and_given_a_state_mark(staff) -> None:
     assert code == 0 and "no gap" in out
 
 
+IMPORTED = ["weapon", "add", "--category", "assault_rifle", "--manufacturer", "Izhmash", "--model", "AKM", "--event",
+            "imported", "--country", "KEN", "--holder", "National Police Service", "--date", "2019-05-02"]  # fmt: skip
+
+
+def test_an_import_without_its_mark_awaits_it_until_the_clerk_marks_it_and_a_temporary_one_is_exempt(staff) -> None:
+    code, out = armtrace(staff, *IMPORTED, "--serial", "0365292", "--why", "Import permit IP/19/7")
+    assert code == 0 and "no import mark although imported into KEN in 2019" in out
+    code, out = armtrace(staff, *IMPORTED, "--serial", "0365293", "--why", "IP/19/8", "--temporary", "Expo 2019")
+    assert code == 0 and "no import mark" not in out
+    code, out = armtrace(staff, "weapon", "show", "1")
+    assert "Awaiting its import mark since 2019-05-02: KEN, 2019" in out
+    code, out = armtrace(staff, "weapon", "show", "2")
+    assert "Temporary import, exempt from import marking: Expo 2019" in out and "Awaiting" not in out
+    code, out = armtrace(staff, "weapon", "list", "--awaiting-marking")
+    assert code == 0 and "1 weapons" in out and "0365292" in out and "0365293" not in out
+    code, out = armtrace(staff, "marking", "list")
+    assert code == 0 and "1 weapons await their import mark" in out and "KEN 2019" in out
+    code, out = armtrace(staff, "marking", "mark", "2", "--location", "receiver", "--why", "MO/7")
+    assert code == 2 and "imported temporarily" in out and "Firearms Protocol Art. 8" in out
+    code, out = armtrace(staff, "marking", "mark", "1", "--location", "nowhere", "--why", "MO/7")
+    assert code == 2 and "is not a place on a weapon" in out and "Traceback" not in out
+    code, out = armtrace(staff, "marking", "mark", "1", "--location", "receiver", "--why", "MO/7")
+    assert code == 0 and "Marked weapon #1" in out and "no import mark" not in out
+    code, out = armtrace(staff, "marking", "list")
+    assert "0 weapons await their import mark" in out
+    code, out = armtrace(staff, "marking", "mark", "1", "--location", "receiver", "--why", "MO/7")
+    assert code == 4 and "carries its import mark already" in out
+    code, out = bare(staff, "verify")
+    assert code == 0 and "OK" in out
+
+
 def test_verify_names_the_tampered_event_and_exits_1(staff) -> None:
     import sqlalchemy as sa
 

@@ -58,6 +58,10 @@ def test_the_demo_builds_a_registry_that_verifies_and_the_next_commands_find_it(
     ]
     assert searched == [("officer",)] * 4  # the four recovered weapons, identified by the signed-in officer
     assert "export ARMTRACE_USER=officer" in demo.stdout
+    waiting = int(
+        demo.stdout.split("imported weapons await Kenya's import mark")[0].rsplit(": ", 1)[1].replace(",", "")
+    )
+    assert waiting > 0 and f"its task is closed, {waiting - 1:,} remain" in demo.stdout
     for side in ("armtrace-demo-bel.db", "armtrace-demo-uga.db"):
         assert (tmp_path / side).exists()
     verify = run(tmp_path, "verify")

@@ -26,6 +26,7 @@ from armtrace.settings import Settings
 from armtrace.store import tables as t
 from tests.conftest import CLERK
 from tests.factories import add_weapon as weapon_cmd
+from tests.factories import imported_unmarked, when
 from tests.messages import deliver
 
 PASSWORD = "a long enough passphrase"
@@ -288,3 +289,36 @@ def test_the_auditor_verifies_from_the_integrity_page_and_reads_every_finding(  
         conn.exec_driver_sql("UPDATE change_log SET actor = 'nobody' WHERE id = 1")
     again = pages.post("/integrity/verify", data={"csrf": csrf}).text
     assert "1 finding(s)" in again and "change-log line 1 was altered: it does not match its hash" in again
+
+
+def test_the_dashboard_counts_the_weapons_awaiting_their_import_mark_and_the_marking_page_closes_one(  # type: ignore[no-untyped-def]
+    pages: TestClient, uow, clock
+) -> None:
+    accounts.add_user(accounts.AddUser("kim", "Kim", PASSWORD, ("registry_clerk",)), uow(), clock)
+    wid = add_weapon(imported_unmarked("AK555001"), uow(), clock).weapon_id
+    age = (clock.now() - when(2019, 5, 2)).days
+    csrf = sign_in(pages, "kim")
+    card = pages.get("/").text.split('id="marking"')[1].split("</section>")[0]
+    assert 'class="count alert">1<' in card and f"{age} days" in card and f'href="/weapons/{wid}"' in card
+    assert 'href="/marking"' in card
+    weapon = pages.get(f"/weapons/{wid}").text
+    assert "Awaiting its import mark" in weapon and "since 2019-05-02: KEN, 2019" in weapon
+    page = pages.get("/marking").text
+    assert f'id="w{wid}"' in page and f'<td class="age">{age}</td>' in page
+    assert f'action="/marking/{wid}/mark"' in page
+    refused = pages.post(f"/marking/{wid}/mark", data={"csrf": csrf, "location": "", "why": "MO/9"})
+    assert refused.status_code == 422 and "the place of the mark on the weapon" in refused.text
+    assert 'value="MO/9"' in refused.text  # what was typed is kept
+    done = pages.post(f"/marking/{wid}/mark", data={"csrf": csrf, "location": "receiver", "why": "MO/9"})
+    assert done.status_code == 200 and f"Weapon #{wid} is marked" in done.text
+    assert "No weapon awaits its import mark." in done.text
+    assert "Awaiting its import mark" not in pages.get(f"/weapons/{wid}").text
+
+
+def test_a_temporary_import_shows_its_exemption_on_the_weapons_page(pages: TestClient, uow, clock) -> None:  # type: ignore[no-untyped-def]
+    reason = "repair at the maker's, re-exported"
+    wid = add_weapon(imported_unmarked("AK555002", temporary=reason), uow(), clock).weapon_id
+    sign_in(pages, "ana")
+    html = pages.get(f"/weapons/{wid}").text
+    assert "temporary import, exempt from import marking: repair at the maker&#39;s, re-exported" in html
+    assert "Awaiting its import mark" not in html

@@ -45,6 +45,10 @@ class EventIn(BaseModel):
     marks: list[MarkIn] = []
     state_to_civilian: bool = False
     note: str | None = None
+    temporary: str | None = Field(
+        None,
+        description="An import only: why it is temporary (e.g. a competition, with re-export); exempt from marking",
+    )
 
     def command(self) -> EventInput:
         values = self.model_dump(exclude={"marks"})
@@ -78,7 +82,7 @@ class RecordedOut(BaseModel):
     notes: list[str] = []
 
 
-def _recorded(r: registry.Recorded) -> RecordedOut:
+def recorded(r: registry.Recorded) -> RecordedOut:
     return RecordedOut(weapon_id=r.weapon_id, seq=r.seq, status=r.state.status.value, notes=list(r.notes))
 
 
@@ -91,10 +95,13 @@ def weapons(
     status: str | None = None,
     category: str | None = None,
     flagged: bool | None = None,
+    awaiting_marking: Annotated[
+        bool | None, Query(description="Imported weapons awaiting their import mark (ITI para 8(b))")
+    ] = None,
     page: PageNumber = 1,
     per_page: PerPage = 50,
 ) -> dict[str, Any]:
-    f = WeaponFilter(serial, manufacturer, status, category, flagged)
+    f = WeaponFilter(serial, manufacturer, status, category, flagged, awaiting_marking=awaiting_marking)
     found = registry.find_weapons(f, runtime_of(request).uow(who), page, per_page)
     items = [dataclasses.asdict(w) for w in found.items]
     return {"items": items, "total": found.total, "page": found.page, "per_page": found.per_page}
@@ -110,14 +117,14 @@ def add(request: Request, body: WeaponIn, who: Caller) -> RecordedOut:
     rt = runtime_of(request)
     description = body.description.model_dump(exclude_none=True)
     cmd = AddWeapon(description, body.first_event.command(), body.allow_unlisted_manufacturer)
-    return _recorded(registry.add_weapon(cmd, rt.uow(who), rt.clock, rt.policy))
+    return recorded(registry.add_weapon(cmd, rt.uow(who), rt.clock, rt.policy))
 
 
 @router.post("/weapons/{weapon_id}/events", status_code=201, summary="Record one event in a weapon's life")
 def add_event(request: Request, weapon_id: RecordId, body: EventIn, who: Caller) -> RecordedOut:
     rt = runtime_of(request)
     cmd = registry.RecordEvent(weapon_id, body.command())
-    return _recorded(registry.record_event(cmd, rt.uow(who), rt.clock, rt.policy))
+    return recorded(registry.record_event(cmd, rt.uow(who), rt.clock, rt.policy))
 
 
 class CorrectionIn(BaseModel):
@@ -162,7 +169,7 @@ class StateMarkIn(BaseModel):
 def state_mark(request: Request, weapon_id: RecordId, body: StateMarkIn, who: Caller) -> RecordedOut:
     rt = runtime_of(request)
     cmd = registry.AssignMark(weapon_id, body.country, body.why, body.location, body.text)
-    return _recorded(registry.assign_mark(cmd, rt.uow(who), rt.clock, rt.policy))
+    return recorded(registry.assign_mark(cmd, rt.uow(who), rt.clock, rt.policy))
 
 
 @router.get("/verifications/last", summary="The last run of verify, and of the anchors' check: when, by whom, findings")

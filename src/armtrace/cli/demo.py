@@ -74,6 +74,7 @@ def _next_steps(tour: story.Tour) -> None:
         "armtrace weapon list --status stolen",
         f"armtrace weapon show {tour.example_weapon}",
         "armtrace weapon list --flagged",
+        "armtrace marking list",
         f'armtrace weapon list --business "{tour.closed_dealer}"',
         "armtrace retention due",
         "armtrace trace list",

@@ -20,6 +20,7 @@ from armtrace.cli import (
     identify,
     importing,
     integrity,
+    marking,
     registry,
     retention,
     signin,
@@ -40,6 +41,7 @@ app = typer.Typer(
 app.add_typer(registry.weapon, name="weapon")
 app.add_typer(registry.event, name="event")
 app.add_typer(registry.business, name="business")
+app.add_typer(marking.app, name="marking")
 app.add_typer(retention.app, name="retention")
 app.command("demo", help=_("Build a realistic national registry in a fresh SQLite file and show what to try."))(
     demo.demo

@@ -15,7 +15,7 @@ from armtrace.cli.output import ArmtraceGroup, _, console, ready, word
 from armtrace.cli.signin import signed_in
 from armtrace.domain.errors import N_, RuleViolation
 from armtrace.domain.records import AddWeapon, EventInput
-from armtrace.queries.registry import WeaponFilter
+from armtrace.queries.registry import WeaponDetail, WeaponFilter
 from armtrace.services import registry
 from armtrace.services.importing import records
 from armtrace.services.registry import AssignMark, CorrectEvent, Recorded, RecordEvent
@@ -53,6 +53,7 @@ def _event_input(
     marks: list[str] | None,
     state_to_civilian: bool = False,
     note: str | None = None,
+    temporary: str | None = None,
 ) -> EventInput:
     return EventInput(
         type=type_,
@@ -67,10 +68,11 @@ def _event_input(
         marks=tuple(parse_mark(m) for m in marks or ()),
         state_to_civilian=state_to_civilian,
         note=note,
+        temporary=temporary,
     )
 
 
-def _report(r: Recorded, marked: bool = False) -> None:
+def report(r: Recorded, marked: bool = False) -> None:
     # The status stays the code the user filters by (weapon list --status in_stock).
     done = {"weapon": r.weapon_id, "event": r.seq, "status": r.state.status.value}
     if marked:
@@ -94,6 +96,34 @@ def _gaps(gaps: list) -> None:  # type: ignore[type-arg]
     for g in gaps:
         colour = "red" if g.severity.value == "required" else "yellow"
         console.print(f"    [{colour}]{word(g.severity.value)}[/{colour}] {word(g.message)} [dim]({g.rule})[/dim]")
+
+
+def _import_marking(d: WeaponDetail) -> None:
+    """Whether the weapon awaits its import mark (ITI para 8(b)), and its temporary imports, exempt."""
+    due = d.import_marking
+    if due is not None:
+        needed = ", " + _("and a unique serial") if due.serial_needed else ""
+        console.print(
+            "  "
+            + _(
+                "[bold yellow]Awaiting its import mark[/bold yellow] since %(since)s: %(country)s, %(year)s%(serial)s "
+                "[dim](ITI para 8(b))[/dim]",
+                since=due.since.date().isoformat(),
+                country=due.country,
+                year=due.year,
+                serial=needed,
+            )
+        )
+        console.print(
+            "  "
+            + _("Record it with: %(command)s", command=f"armtrace marking mark {d.weapon['id']} --location … --why …")
+        )
+    for i in d.temporary_imports:
+        console.print(
+            "  "
+            + _("Temporary import, exempt from import marking: %(reason)s", reason=i.temporary)
+            + f" [dim]({i.country} {i.year}; Firearms Protocol Art. 8)[/dim]"
+        )
 
 
 @weapon.command("add", help=_("Record a weapon and the event that brings it into the registry."))
@@ -122,6 +152,12 @@ def weapon_add(
     unlisted_manufacturer: Annotated[
         bool, Opt(help=_("Record a manufacturer not in the reference, as written"))
     ] = False,
+    temporary: Annotated[
+        str | None,
+        Opt(
+            help=_("Why an import is temporary (competition, repair, exhibition, with re-export): exempt from marking")
+        ),
+    ] = None,
 ) -> None:
     rt = ready(ctx)
     description = {
@@ -137,10 +173,10 @@ def weapon_add(
     }
     cmd = AddWeapon(
         description,
-        _event_input(first, why, when, country, place, who, holder, None, facility, mark),
+        _event_input(first, why, when, country, place, who, holder, None, facility, mark, temporary=temporary),
         unlisted_manufacturer,
     )
-    _report(registry.add_weapon(cmd, rt.uow(signed_in(ctx)), rt.clock, rt.policy))
+    report(registry.add_weapon(cmd, rt.uow(signed_in(ctx)), rt.clock, rt.policy))
 
 
 @weapon.command("show", help=_("A weapon's identity, status, marks, ITI marking check and timeline."))
@@ -182,6 +218,7 @@ def weapon_show(ctx: typer.Context, weapon_id: int) -> None:
         )
     console.print(marks)
     _gaps(d.gaps)
+    _import_marking(d)
     timeline = Table(
         _("#"),
         _("date"),
@@ -210,11 +247,14 @@ def weapon_list(
     category: Annotated[str | None, Opt()] = None,
     flagged: Annotated[bool, Opt(help=_("Only unmarked, obliterated or craft-made items"))] = False,
     business: Annotated[str | None, Opt(help=_("Records taken over from this closed business"))] = None,
+    awaiting_marking: Annotated[
+        bool, Opt(help=_("Only imported weapons awaiting their import mark (ITI para 8(b))"))
+    ] = False,
     page: Annotated[int, Opt(min=1)] = 1,
     per_page: Annotated[int, Opt(min=1, max=500)] = 25,
 ) -> None:
     rt = ready(ctx)
-    f = WeaponFilter(serial, manufacturer, status, category, flagged or None, business)
+    f = WeaponFilter(serial, manufacturer, status, category, flagged or None, business, awaiting_marking or None)
     result = registry.find_weapons(f, rt.uow(signed_in(ctx)), page, per_page)
     table = Table(
         _("id"),
@@ -255,7 +295,7 @@ def weapon_assign_mark(
 ) -> None:
     rt = ready(ctx)
     cmd = AssignMark(weapon_id, country, why, location, text)
-    _report(registry.assign_mark(cmd, rt.uow(signed_in(ctx)), rt.clock, rt.policy), marked=True)
+    report(registry.assign_mark(cmd, rt.uow(signed_in(ctx)), rt.clock, rt.policy), marked=True)
 
 
 @event.command("add", help=_("Record one event in a weapon's life."))
@@ -283,15 +323,33 @@ def event_add(
     mark: Annotated[list[str] | None, Opt(help=MARK_HELP)] = None,
     state_to_civilian: Annotated[bool, Opt(help=_("A transfer from government stock to civilian use"))] = False,
     note: Annotated[str | None, Opt()] = None,
+    temporary: Annotated[
+        str | None,
+        Opt(
+            help=_("Why an import is temporary (competition, repair, exhibition, with re-export): exempt from marking")
+        ),
+    ] = None,
 ) -> None:
     rt = ready(ctx)
     cmd = RecordEvent(
         weapon_id,
         _event_input(
-            type_, why, when, country, place, who, holder, to_country, facility, mark, state_to_civilian, note
+            type_,
+            why,
+            when,
+            country,
+            place,
+            who,
+            holder,
+            to_country,
+            facility,
+            mark,
+            state_to_civilian,
+            note,
+            temporary,
         ),
     )
-    _report(registry.record_event(cmd, rt.uow(signed_in(ctx)), rt.clock, rt.policy))
+    report(registry.record_event(cmd, rt.uow(signed_in(ctx)), rt.clock, rt.policy))
 
 
 @event.command("correct", help=_("Correct an earlier event with a new one that names it; the original stays."))

@@ -23,8 +23,9 @@ from armtrace.domain.errors import N_, RuleViolation
 from armtrace.queries.identify import IdentifyQuery
 from armtrace.queries.registry import WeaponFilter
 from armtrace.runtime import Runtime
-from armtrace.services import approvals, identify, integrity, registry
+from armtrace.services import approvals, identify, integrity, marking, registry
 from armtrace.services.importing.records import CloseBusiness, LoadResult, close_business, load_records
+from armtrace.services.marking import MarkImport
 from armtrace.services.registry import CorrectEvent
 from armtrace.settings import load_settings
 
@@ -61,6 +62,7 @@ def run(
     demo_users(rt)
     _record(rt, weapons, seed, narrator)
     _a_correction(rt, seed)
+    _import_marking(rt, narrator)
     narrator.registry(registry.summary(rt.uow(REGISTRAR)), integrity.verify(rt.uow(rt.operator), rt.policy))
     _recoveries(rt, seed, narrator)
     story = run_story(rt, path, seed, narrator, ports)
@@ -131,6 +133,39 @@ def _a_correction(rt: Runtime, seed: int) -> None:
     if handled.approval_id is not None:
         second = rt.uow(signed_in(rt, "supervisor"))
         approvals.decide(handled.approval_id, True, None, second, rt.clock, rt.policy)
+
+
+def _import_marking(rt: Runtime, narrator: Narrator) -> None:
+    """Some weapons were imported without Kenya's mark: each awaits it (ITI para 8(b)). The registrar marks
+    the one waiting longest, which closes its task."""
+    uow = rt.uow(REGISTRAR)
+    waiting = marking.tasks(uow, rt.clock, per_page=1)
+    narrator.say(
+        N_(
+            "[bold]Import marking[/bold]: %(count)s imported weapons await Kenya's import mark (ITI para 8(b))",
+            count=format(waiting.total, ","),
+        ),
+        gap=True,
+    )
+    if not waiting.items:
+        return
+    oldest = waiting.items[0]
+    location = "frame" if oldest.category == "self_loading_pistol" else "receiver"
+    serial = f"{STATE}-I-{oldest.weapon_id:06d}" if oldest.serial_needed else None
+    cmd = MarkImport(oldest.weapon_id, location, "Marking order MO/2026/001", serial=serial)
+    mark = next(m for m in marking.mark_import(cmd, uow, rt.clock, rt.policy).state.marks if m.kind == "import")
+    narrator.say(
+        N_(
+            "the registrar marked weapon #%(weapon)s '%(text)s' on its %(location)s, after %(days)s days waiting: "
+            "its task is closed, %(count)s remain",
+            weapon=oldest.weapon_id,
+            text=mark.text,
+            location=N_(location),
+            days=format(oldest.age_days, ","),
+            count=format(marking.tasks(uow, rt.clock, per_page=1).total, ","),
+        ),
+        prefix="  ",
+    )
 
 
 def _recoveries(rt: Runtime, seed: int, narrator: Narrator) -> None:

@@ -115,6 +115,7 @@ class EventFacts:
     corrects: int | None = None
     void: bool = False
     changes: dict[str, object] | None = None
+    temporary: str | None = None  # why an import is temporary, so exempt from import marking (Firearms Protocol Art. 8)
 
     def problems(self) -> ProblemList:
         """Every missing or contradictory fact at once (DESIGN.md: when, where, who, why)."""
@@ -138,6 +139,13 @@ class EventFacts:
             value = getattr(self, name)
             if value and (len(value) != 3 or not value.isalpha() or not value.isupper()):
                 problems.add(name, "is not an ISO 3166 alpha-3 code", value)
+        if self.temporary and self.type is not EventType.IMPORTED:
+            problems.add(
+                "temporary",
+                N_("only an import is temporary, not a %(type)s", type=N_(self.type.value)),
+                rule="Firearms Protocol Art. 8",
+                hint=N_("leave the temporary reason out, or record the event as an import"),
+            )
         if self.type is EventType.CORRECTION and not self.void and not self.changes:
             problems.add(
                 "changes",
@@ -224,7 +232,7 @@ def fold(state: WeaponState | None, e: EventFacts) -> WeaponState:
     country = e.counterpart_country if e.type is EventType.EXPORTED else (e.country or state.country)
     imports = state.imports
     if e.type is EventType.IMPORTED and e.country:
-        imports = (*imports, Import(e.country, e.occurred_at.year))
+        imports = (*imports, Import(e.country, e.occurred_at.year, e.occurred_at, e.temporary or None))
     description = e.description if e.description is not None else state.description
     return replace(
         state,
@@ -293,10 +301,14 @@ def replay(events: Iterable[tuple[int, EventFacts]]) -> WeaponState:
     return state
 
 
+_OPTIONAL = ("country", "place", "who", "holder", "counterpart_country", "facility", "note", "corrects", "temporary")
+
+
 def to_payload(e: EventFacts) -> dict[str, object]:
     """The event's facts as plain JSON values (stored, hashed, exported); empty ones left out."""
     out: dict[str, object] = {"type": e.type.value, "occurred_at": utc_text(e.occurred_at), "why": e.why}
-    for name in ("country", "place", "who", "holder", "counterpart_country", "facility", "note", "corrects"):
+    # `temporary` only when set, so the payloads (and hashes) of events recorded before it are unchanged.
+    for name in _OPTIONAL:
         value = getattr(e, name)
         if value not in (None, ""):
             out[name] = value
@@ -331,6 +343,7 @@ def from_payload(p: dict[str, Any]) -> EventFacts:
         corrects=p.get("corrects"),
         void=bool(p.get("void", False)),
         changes=p.get("changes"),
+        temporary=p.get("temporary"),
     )
 
 

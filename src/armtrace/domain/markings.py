@@ -8,6 +8,7 @@ whole picture in one answer.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -108,8 +109,14 @@ class MarkingGap:
 
 @dataclass(frozen=True)
 class Import:
+    """An import the record shows: into which country, when, and, for a temporary lawful import (for a
+    competition, repair or exhibition, with re-export), why it is exempt from import marking (Firearms
+    Protocol Art. 8)."""
+
     country: str
     year: int
+    at: datetime | None = None
+    temporary: str | None = None
 
 
 # Each gap its own sentence, for the translators.
@@ -154,7 +161,8 @@ def check_marks(
         gaps.append(MarkingGap(code, severity, message, rule))
 
     made = [m for m in marks if m.kind is MarkKind.MANUFACTURE]
-    assigned = [m for m in marks if m.kind is MarkKind.ASSIGNED]
+    # An import mark that adds a unique serial is the unique mark ITI para 8(b) asks for (ISACS 05.30).
+    assigned = [m for m in marks if m.kind is MarkKind.ASSIGNED or (m.kind is MarkKind.IMPORT and m.serial)]
     if d.marking_condition is not MarkingCondition.MARKED or d.origin in (Origin.CRAFT, Origin.PRINTED_3D):
         if not assigned:
             gap(
@@ -192,6 +200,8 @@ def check_marks(
             )
     import_marks = [m for m in marks if m.kind is MarkKind.IMPORT]
     for imp in imports:
+        if imp.temporary:
+            continue  # a temporary lawful import is exempt (Firearms Protocol Art. 8)
         matching = [m for m in import_marks if m.country == imp.country]
         if not matching:
             gap(

@@ -25,6 +25,7 @@ class EventInput:
     marks: tuple[Mapping[str, object], ...] = ()
     state_to_civilian: bool = False
     note: str | None = None
+    temporary: str | None = None  # an import's reason for being temporary (Firearms Protocol Art. 8)
     extra: dict[str, object] = field(default_factory=dict)
 
 

@@ -55,6 +55,7 @@ EVENT_FIELDS = (
     "import_mark",
     "import_year",
     "note",
+    "temporary",  # a temporary lawful import's reason: exempt from import marking (Firearms Protocol Art. 8)
 )
 FIELDS = DESCRIPTION_FIELDS + EVENT_FIELDS
 
@@ -151,6 +152,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "import_mark": ("import mark", "marquage d importation"),
     "import_year": ("import year", "year of import", "annee d importation"),
     "note": ("note", "notes", "remarks", "comment", "observations", "observaciones"),
+    "temporary": ("temporary", "temporary import", "importation temporaire", "importacion temporal"),
 }
 
 

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from armtrace.domain.errors import N_, NotFound
 from armtrace.domain.identify import fold
 from armtrace.domain.lifecycle import EventType, from_payload, replay
-from armtrace.domain.markings import MarkingGap, check_marks
+from armtrace.domain.marking import ImportMarkingDue, import_marking_due, temporary_imports
+from armtrace.domain.markings import Import, MarkingGap, check_marks
 from armtrace.domain.registry import name_key
 from armtrace.reference.manufacturers import manufacturers
 from armtrace.store import tables as t
@@ -41,6 +42,7 @@ class WeaponFilter:
     category: str | None = None
     flagged: bool | None = None
     business: str | None = None  # records taken over from this closed business
+    awaiting_marking: bool | None = None  # imported weapons awaiting their import mark (ITI para 8(b))
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ def list_weapons(conn: sa.Connection, f: WeaponFilter, page: int = 1, per_page: 
         conditions.append(c.category == f.category)
     if f.flagged is not None:
         conditions.append(c.flagged == f.flagged)
+    if f.awaiting_marking is not None:
+        conditions.append(c.marking_due.is_not(None) if f.awaiting_marking else c.marking_due.is_(None))
     if f.business:
         business = conn.execute(
             sa.select(t.businesses.c.id).where(t.businesses.c.name_key == name_key(f.business))
@@ -123,6 +127,8 @@ class WeaponDetail:
     gaps: list[MarkingGap]
     business: str | None = None
     holders: bool = True  # whether holders' names are in it, or withheld
+    import_marking: ImportMarkingDue | None = None  # the import mark it awaits (ITI para 8(b))
+    temporary_imports: list[Import] = field(default_factory=list)  # exempt, each with its reason
 
 
 def _summary(p: dict[str, Any], holders: bool = True) -> str:
@@ -140,6 +146,8 @@ def _summary(p: dict[str, Any], holders: bool = True) -> str:
         parts.append(f"holder {p['holder']}" if holders else "holder (withheld)")
     if p.get("who"):
         parts.append(f"by {p['who']}")
+    if p.get("temporary"):
+        parts.append(f"temporary import: {p['temporary']}")
     for m in p.get("marks", []):
         parts.append(f"{m['kind']} mark '{m.get('text', '')}' on {m['location']}")
     if kind == "correction":
@@ -195,7 +203,9 @@ def weapon_detail(conn: sa.Connection, weapon_id: int, holders: bool = True) -> 
     weapon = dict(row._mapping)
     if not holders:
         weapon["holder"] = None
-    return WeaponDetail(weapon, marks, timeline, gaps, business, holders)
+    return WeaponDetail(
+        weapon, marks, timeline, gaps, business, holders, import_marking_due(state), temporary_imports(state)
+    )
 
 
 @dataclass

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from armtrace.domain.identify import fold, fold_key
 from armtrace.domain.lifecycle import WeaponState
+from armtrace.domain.marking import import_marking_due
 from armtrace.domain.markings import Mark
 from armtrace.domain.registry import WeaponDescription, model_key, name_key, serial_key
 from armtrace.store import bulk
@@ -26,6 +27,7 @@ def projection_row(state: WeaponState, *, first_seq: int, last_seq: int, retain_
     d = state.description
     key = serial_key(d.serial)
     folded = fold_key(key) if key else None
+    due = import_marking_due(state)
     return {
         "category": d.category.value,
         "manufacturer": d.manufacturer,
@@ -52,6 +54,8 @@ def projection_row(state: WeaponState, *, first_seq: int, last_seq: int, retain_
         "first_seq": first_seq,
         "last_seq": last_seq,
         "retain_until": retain_until,
+        "marking_due": due.code if due else None,
+        "marking_due_since": due.since if due else None,
     }
 
 

@@ -1,4 +1,5 @@
-"""The dashboard: what needs me today — requests to acknowledge or answer, overdue items, the registry.
+"""The dashboard: what needs me today — requests to acknowledge or answer, overdue items, weapons awaiting
+their import mark, the registry.
 
 Each card is what its service gives the user; a card whose service refuses them is left out.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from armtrace.services import approvals, exchange, registry, tracing
+from armtrace.services import approvals, exchange, marking, registry, tracing
 from armtrace.web.auth import User, runtime_of, unless_refused
 from armtrace.web.render import render
 
@@ -31,6 +32,7 @@ def dashboard(request: Request, who: User) -> Response:
         overdue=overdue or [],
         past_acknowledgement=[r for r in overdue or [] if r.direction == "incoming" and r.overdue == "acknowledgement"],
         summary=unless_refused(lambda: registry.summary(uow, top=5)),
+        marking=unless_refused(lambda: marking.tasks(uow, rt.clock, per_page=5)),
         waiting=unless_refused(lambda: approvals.waiting(uow)),
         refused=[m for m in unless_refused(lambda: exchange.outbox(uow)) or [] if m.refused_reason],
     )

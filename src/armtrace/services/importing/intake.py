@@ -217,6 +217,7 @@ def event_facts(
         description=description,
         state_to_civilian=e.state_to_civilian,
         note=e.note or None,
+        temporary=text(e.temporary),
     )
     problems.problems.extend(
         p for p in facts.problems().problems if p.field not in {q.field for q in problems.problems}

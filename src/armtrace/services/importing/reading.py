@@ -115,6 +115,7 @@ def record_from_fields(f: dict[str, str | None]) -> WeaponRecord:
         facility=f.get("facility"),
         marks=marks,
         note=f.get("note"),
+        temporary=f.get("temporary"),
     )
     return WeaponRecord(
         AddWeapon(description, event, allow_unlisted_manufacturer=True, accept_similar_manufacturer=True)

@@ -53,6 +53,10 @@ weapons = sa.Table(
     sa.Column("last_seq", sa.BigInteger, nullable=False),
     sa.Column("retain_until", sa.Date, nullable=False),
     sa.Column("business_id", sa.BigInteger, sa.ForeignKey("businesses.id"), index=True),
+    # The import mark the weapon awaits ('KEN 2019', 'KEN 2019 +serial'; domain/marking.py) and since when;
+    # the index lists the tasks oldest first (migration 0013).
+    sa.Column("marking_due", sa.String(40)),
+    sa.Column("marking_due_since", UTCDateTime, index=True),
     sa.UniqueConstraint("manufacturer_key", "model_key", "serial_key", name="uq_weapons_identity"),
     # Prefix search: PostgreSQL needs the pattern operator class whatever the database's collation,
     # and the columns identification reads INCLUDEd, for index-only scans (migration 0004).
