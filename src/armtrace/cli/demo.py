@@ -75,6 +75,7 @@ def _next_steps(tour: story.Tour) -> None:
         f"armtrace weapon show {tour.example_weapon}",
         "armtrace weapon list --flagged",
         f'armtrace weapon list --business "{tour.closed_dealer}"',
+        f'armtrace business show "{tour.closed_dealer}"',
         "armtrace retention due",
         "armtrace trace list",
         f"armtrace trace show {tour.answered_request}",
