@@ -98,6 +98,9 @@ ENDPOINTS = [
     ("POST", "/api/v1/approvals/{approval_id}/reject", "approvals.decide", {"note": "no document"}),
     ("POST", "/api/v1/imports", "registry.import", "file"),
     ("POST", "/api/v1/businesses/closures", "registry.record", "closure"),
+    ("GET", "/api/v1/businesses/{business}", "registry.record", None),
+    ("POST", "/api/v1/businesses/{business}/differences/{weapon_id}/explanation", "registry.record",
+     {"why": "sold under permit P/1, on file"}),
     ("GET", "/api/v1/verify", "registry.verify", None),
     ("GET", "/api/v1/verifications/last", "registry.verify", None),
     ("GET", "/api/v1/anchors", "registry.verify", None),
@@ -156,6 +159,31 @@ def test_a_closed_dealers_books_pass_into_the_register_through_the_api(api: Api)
     assert bad.status_code == 422 and "books.jsonl:1 is not JSON" in bad.json()["detail"]
 
 
+def test_a_closure_through_the_api_lists_its_difference_and_closes_when_a_second_clerk_approves(api: Api) -> None:
+    clerk, police = api.as_(Role.REGISTRY_CLERK), "Kenya Police Service"  # weapon #1 is on record as theirs
+    form = {"name": police, "kind": "dealer", "closed_on": "2024-06-30", "why": "Firearms Act s.19"}
+    empty = api.client.post("/api/v1/businesses/closures", files={"records": ("books.jsonl", "")}, data=form,
+                            headers=clerk)  # fmt: skip
+    assert empty.status_code == 422 and empty.json()["rule"] == "ITI, section on record-keeping (para 13)"
+    books = {"records": ("books.jsonl", json.dumps(book("GLK009")) + "\n")}
+    closing = api.client.post("/api/v1/businesses/closures", files=books, data=form, headers=clerk)
+    assert closing.status_code == 201, closing.text
+    assert closing.json()["status"] == "closing" and closing.json()["books"]["held_on_record"] == 1
+    assert [(d["weapon_id"], d["kind"]) for d in closing.json()["differences"]] == [(1, "missing")]
+    url = f"/api/v1/businesses/{police}"
+    asked = api.client.post(f"{url}/differences/1/explanation", json={"why": "returned to the MoD, voucher RV/3"},
+                            headers=clerk)  # fmt: skip
+    assert asked.status_code == 202 and asked.json()["status"] == "waiting"
+    approval = asked.json()["approval_id"]
+    assert api.client.get(url, headers=clerk).json()["differences"][0]["waiting"] == approval
+    same = api.client.post(f"/api/v1/approvals/{approval}/approve", headers=clerk)
+    assert same.status_code == 403 and same.json()["rule"] == "armtrace two-person rule"
+    assert api.client.post(f"/api/v1/approvals/{approval}/approve", headers=api.as_(Role.ADMIN)).status_code == 200
+    shown = api.client.get(url, headers=clerk).json()
+    assert (shown["status"], shown["closed_on"], shown["unexplained"]) == ("closed", "2024-06-30", 0)
+    assert shown["differences"][0]["approved_by"] == "admin"
+
+
 def test_the_endpoint_table_covers_every_api_route_and_every_permission(api: Api) -> None:
     paths = api.client.get("/openapi.json").json()["paths"]
     routes = {
@@ -185,6 +213,7 @@ def test_every_role_gets_exactly_what_the_permission_table_lists(api: Api) -> No
             n += 1
             url = path.format(
                 weapon_id=1,
+                business="Coast Arms",
                 request_id="KEN-NFP-2026-000001",
                 token_id=api.spare_token,
                 approval_id=999_999,

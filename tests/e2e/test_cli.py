@@ -586,9 +586,38 @@ def test_a_closed_dealers_books_are_taken_over_from_a_file(staff, tmp_path: Path
         "--records",
         str(books),
     )
-    assert code == 0 and "1 records taken over" in out
+    assert code == 0 and "1 records read, 1 taken in (1 events)" in out and "Closed business #1" in out
     code, out = armtrace(staff, "weapon", "list", "--business", "Coast Firearms & Outfitters")
     assert "U123456" in out
+
+
+CLOSE = ["business", "close", "Coast Firearms & Outfitters", "--kind", "dealer", "--closed-on", "2024-06-30",
+         "--why", "Firearms Act s.12"]  # fmt: skip
+
+
+def test_a_business_closure_waits_for_its_difference_to_be_explained_and_approved(staff, tmp_path: Path) -> None:
+    dealers = ["Coast Firearms & Outfitters" if arg == "National Police Service" else arg for arg in ADD]
+    assert armtrace(staff, *dealers)[0] == 0  # weapon #1, on record as the dealer's
+    code, out = armtrace(staff, *CLOSE)
+    assert code == 2 and "ITI, section on record-keeping (para 13)" in out and "--records FILE" in out
+    books = tmp_path / "books.jsonl"
+    line = {"weapon": {"category": "shotgun", "manufacturer": "Mossberg", "model": "500", "serial": "U9"},
+            "events": [{"type": "imported", "why": "IP/3", "occurred_at": "2011-05-01", "country": "KEN",
+                        "holder": "Coast Firearms & Outfitters"}]}  # fmt: skip
+    books.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    code, out = armtrace(staff, *CLOSE, "--records", str(books))
+    assert code == 0 and "1 weapons held, 1 transactions" in out
+    assert "#1 missing: on record here as held by Coast Firearms & Outfitters (held), missing from the books" in out
+    assert "Closing" in out and "1 differences wait for an explanation" in out
+    code, out = armtrace(staff, "business", "explain", "Coast Firearms & Outfitters", "1", "--why", "sold, FC/7")
+    assert code == 0 and "Waiting for approval #1" in out
+    assert "waiting for approval #1" in armtrace(staff, "business", "show")[1]
+    assert armtrace(staff, "approval", "decide", "1", "--approve")[0] == 5  # not the one who asked
+    code, out = armtrace(staff, "approval", "decide", "1", "--approve", user="supervisor")
+    assert code == 0, out
+    code, out = armtrace(staff, "business", "show", "Coast Firearms & Outfitters")
+    assert code == 0 and "closed · 2024-06-30" in out and "sold, FC/7 (by clerk, approved by supervisor)" in out
+    assert "No closure waits for explanations." in armtrace(staff, "business", "show")[1]
 
 
 def test_an_early_purge_is_refused_with_the_date_before_anyone_is_asked(staff, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -49,13 +50,18 @@ def test_the_demo_builds_a_registry_that_verifies_and_the_next_commands_find_it(
     for store, expected in (("bel", [("officer", "supervisor", "approved")]), ("uga", [])):
         with sqlite3.connect(tmp_path / f"armtrace-demo-{store}.db") as db:
             assert db.execute("SELECT requested_by, decided_by, status FROM approvals").fetchall() == expected
-    with sqlite3.connect(tmp_path / "armtrace-demo.db") as db:  # Kenya: a holder corrected, an answer disclosed
+    # Kenya: a closed dealer's difference explained, a holder corrected, an answer disclosed
+    with sqlite3.connect(tmp_path / "armtrace-demo.db") as db:
         approved = db.execute("SELECT act, requested_by, decided_by, status FROM approvals ORDER BY id").fetchall()
         searched = db.execute("SELECT actor FROM access_log WHERE action = 'identify:search'").fetchall()
+        closure = db.execute("SELECT status, closed_on IS NOT NULL, books FROM businesses").fetchone()
     assert approved == [
+        ("registry:explain_difference", "registrar", "supervisor", "approved"),
         ("registry:correct_holder", "registrar", "supervisor", "approved"),
         ("tracing:disclose", "officer", "supervisor", "approved"),
     ]
+    assert closure[:2] == ("closed", 1) and json.loads(closure[2])["differences"] == 1
+    assert "Coast Firearms & Outfitters closed" in demo.stdout
     assert searched == [("officer",)] * 4  # the four recovered weapons, identified by the signed-in officer
     assert "export ARMTRACE_USER=officer" in demo.stdout
     waiting = int(

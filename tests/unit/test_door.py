@@ -35,6 +35,7 @@ from armtrace.services import (
     accounts,
     anchors,
     approvals,
+    closures,
     deadlines,
     exchange,
     identify,
@@ -68,7 +69,10 @@ EXPECTED: dict[str, tuple[str | None, str | None, str | None]] = {
     "marking.tasks": ("registry.read", None, None),
     "identify.identify": ("identify.search", "identify:search", None),
     "importing.records.load_records": ("registry.import", None, None),
-    "importing.records.close_business": ("registry.record", None, None),
+    "closures.close_business": ("registry.record", None, None),
+    "closures.explain_difference": ("registry.record", None, "registry:explain_difference"),
+    "closures.show_business": ("registry.record", None, None),
+    "closures.pending": ("registry.record", None, None),
     "importing.files.import_file": ("registry.import", None, None),
     "integrity.verify": ("registry.verify", None, None),
     "retention.due": ("registry.purge", None, None),
@@ -171,9 +175,14 @@ CALLS: dict[str, Callable[[UnitOfWork], object]] = {
     "marking.tasks": lambda u: marking.tasks(u, CLOCK),
     "identify.identify": lambda u: identify.identify(IdentifyQuery("AK12345?"), u),
     "importing.records.load_records": lambda u: records.load_records([f.fal("1234567")], u, CLOCK),
-    "importing.records.close_business": lambda u: records.close_business(
-        records.CloseBusiness("Coast Arms", "dealer", date(2024, 6, 30), "Firearms Act s.19"), [], u, CLOCK
+    "closures.close_business": lambda u: closures.close_business(
+        closures.CloseBusiness("Coast Arms", "dealer", date(2024, 6, 30), "Firearms Act s.19"), [], u, CLOCK
     ),
+    "closures.explain_difference": lambda u: closures.explain_difference(
+        closures.ExplainDifference("Coast Arms", 1, "sold to X under permit P/1"), u, CLOCK
+    ),
+    "closures.show_business": lambda u: closures.show_business("Coast Arms", u),
+    "closures.pending": lambda u: closures.pending(u),
     "importing.files.import_file": lambda u: importing.import_file(importing.ImportFile(_csv()), u, CLOCK),
     "integrity.verify": lambda u: integrity.verify(u),
     "retention.due": lambda u: retention.due(u, CLOCK),

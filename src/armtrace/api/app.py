@@ -7,14 +7,25 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from armtrace import __version__
-from armtrace.api import accounts, approvals, exchange, identify, importing, marking, registry, retention, tracing
+from armtrace.api import (
+    accounts,
+    approvals,
+    closures,
+    exchange,
+    identify,
+    importing,
+    marking,
+    registry,
+    retention,
+    tracing,
+)
 
 # Where a refusal is answered as problem+json rather than as a page.
 PATHS = ("/api/", "/exchange/", "/openapi")
 
 
 def add_api(app: FastAPI) -> None:
-    for module in (exchange, registry, marking, importing, retention, identify, tracing, approvals, accounts):
+    for module in (exchange, registry, marking, importing, closures, retention, identify, tracing, approvals, accounts):
         app.include_router(module.router)
 
     @app.get("/api/v1", include_in_schema=False)

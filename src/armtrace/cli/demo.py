@@ -76,6 +76,7 @@ def _next_steps(tour: story.Tour) -> None:
         "armtrace weapon list --flagged",
         "armtrace marking list",
         f'armtrace weapon list --business "{tour.closed_dealer}"',
+        f'armtrace business show "{tour.closed_dealer}"',
         "armtrace retention due",
         "armtrace trace list",
         f"armtrace trace show {tour.answered_request}",

@@ -15,6 +15,7 @@ import typer
 from armtrace.cli import (
     accounts,
     approvals,
+    closures,
     demo,
     exchange,
     identify,
@@ -40,7 +41,7 @@ app = typer.Typer(
 )
 app.add_typer(registry.weapon, name="weapon")
 app.add_typer(registry.event, name="event")
-app.add_typer(registry.business, name="business")
+app.add_typer(closures.business, name="business")
 app.add_typer(marking.app, name="marking")
 app.add_typer(retention.app, name="retention")
 app.command("demo", help=_("Build a realistic national registry in a fresh SQLite file and show what to try."))(

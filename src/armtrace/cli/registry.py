@@ -1,10 +1,7 @@
-"""`armtrace weapon | event | business`: the registry from the command line."""
+"""`armtrace weapon | event`: the registry from the command line (`business`: cli/closures.py)."""
 
 from __future__ import annotations
 
-import json
-from datetime import date
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,12 +14,10 @@ from armtrace.domain.errors import N_, RuleViolation
 from armtrace.domain.records import AddWeapon, EventInput
 from armtrace.queries.registry import WeaponDetail, WeaponFilter
 from armtrace.services import registry
-from armtrace.services.importing import records
 from armtrace.services.registry import AssignMark, CorrectEvent, Recorded, RecordEvent
 
 weapon = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("Record, find and show weapons."))
 event = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("Record what happens to a weapon."))
-business = typer.Typer(cls=ArmtraceGroup, no_args_is_help=True, help=_("Businesses whose records the State keeps."))
 
 Opt = typer.Option
 CODES = ("marking_condition", "origin", "status")  # stored codes that weapon show words
@@ -385,46 +380,3 @@ def event_correct(
         handled,
         _("[bold green]Corrected[/bold green] weapon #%(weapon)s: event #%(event)s.", weapon=weapon_id, event=seq),
     )
-
-
-@business.command("close", help=_("Record a business's closure and take its records into the State register."))
-def business_close(
-    ctx: typer.Context,
-    name: str,
-    kind: Annotated[str, Opt(help=_("manufacturer or dealer"))],
-    closed_on: Annotated[str, Opt(help=_("Date of closure, YYYY-MM-DD"))],
-    why: Annotated[str, Opt(help=_("The decision or law under which its records pass to the State"))],
-    books_file: Annotated[
-        Path,
-        Opt(
-            "--records",
-            help=_("The company's records, JSON Lines: one weapon with its events a line"),
-            exists=True,
-            dir_okay=False,
-        ),
-    ],
-    country: Annotated[str | None, Opt()] = None,
-    licence: Annotated[str | None, Opt()] = None,
-) -> None:
-    rt = ready(ctx)
-    try:
-        closed = date.fromisoformat(closed_on)
-    except ValueError:
-        raise RuleViolation(
-            N_("--closed-on %(value)s is not a date", value=repr(closed_on)), hint=N_("write it as YYYY-MM-DD")
-        ) from None
-    cmd = records.CloseBusiness(name, kind, closed, why, country, licence)
-    books = records.read_records(books_file.read_text(encoding="utf-8"), str(books_file))
-    business_id, result = records.close_business(cmd, books, rt.uow(signed_in(ctx)), rt.clock, rt.policy)
-    console.print(
-        _(
-            "[bold green]Closed[/bold green] business #%(business)s %(name)s: %(loaded)s records taken "
-            "over (%(events)s events), %(duplicates)s already in the register.",
-            business=business_id,
-            name=repr(name),
-            loaded=result.loaded,
-            events=result.events,
-            duplicates=len(result.duplicates),
-        )
-    )
-    console.print(_("Find them with: %(command)s", command="armtrace weapon list --business " + json.dumps(name)))

@@ -1,8 +1,10 @@
 """`armtrace demo`: a realistic national registry in a fresh SQLite file, weapons identified from damaged
 marks, then the tracing story between three nodes; and what it built, for the newcomer's next commands.
 
-Kenya's registry is recorded by the demo's registrar; a holder's name corrected on a
-transfer waits for the supervisor's approval, as the two-person rule wants; the console's
+Kenya's registry is recorded by the demo's registrar; a closed dealer's books are taken in,
+and the one weapon on record missing from them is explained by the registrar and approved
+by the supervisor; a holder's name corrected on a transfer waits for the supervisor's
+approval too, as the two-person rule wants; the console's
 operator verifies the chain; the officer identifies the recovered weapons.
 """
 
@@ -20,11 +22,13 @@ from armtrace.demo.registry import CLOSED_DEALER, STATE, national_registry
 from armtrace.demo.tracing import Served, remove_sides, run_story, side_paths
 from armtrace.domain.actors import Clock
 from armtrace.domain.errors import N_, RuleViolation
+from armtrace.domain.records import WeaponRecord
 from armtrace.queries.identify import IdentifyQuery
 from armtrace.queries.registry import WeaponFilter
 from armtrace.runtime import Runtime
 from armtrace.services import approvals, identify, integrity, marking, registry
-from armtrace.services.importing.records import CloseBusiness, LoadResult, close_business, load_records
+from armtrace.services.closures import CloseBusiness, ExplainDifference, close_business, explain_difference
+from armtrace.services.importing.records import LoadResult, load_records
 from armtrace.services.marking import MarkImport
 from armtrace.services.registry import CorrectEvent
 from armtrace.settings import load_settings
@@ -86,24 +90,49 @@ def _fresh(path: Path, force: bool) -> None:
 
 
 def _record(rt: Runtime, weapons: int, seed: int, narrator: Narrator) -> None:
-    """The registrar records the national registry in batches, then takes over a closed dealer's books."""
+    """The registrar records the national registry in batches, then takes in a closed dealer's books."""
     now = rt.clock.now()
     records, closed_books = national_registry(weapons, seed, now)
+    stray = closed_books.pop()  # on record as the dealer's, but missing from its books
     uow = rt.uow(REGISTRAR)
     with narrator.loading(N_("Recording weapons and their histories"), len(records)) as advance:
         for start in range(0, len(records), BATCH):
             batch = records[start : start + BATCH]
             _all_loaded(load_records(batch, uow, rt.clock, rt.policy, offset=start))
             advance(len(batch))
+    _all_loaded(load_records([WeaponRecord(stray.add)], uow, rt.clock, rt.policy))
+    _a_closure(rt, closed_books, date(now.year - 2, 6, 30), narrator)
+
+
+def _a_closure(rt: Runtime, books: list[WeaponRecord], closed_on: date, narrator: Narrator) -> None:
+    """The dealer closes (ITI para 13): its books are taken in and reconciled; the weapon on record but
+    missing from them is explained by the registrar, and the supervisor's approval closes the dealer."""
     closure = CloseBusiness(
         CLOSED_DEALER,
         "dealer",
-        date(now.year - 2, 6, 30),
+        closed_on,
         "Firearms Act, records of a dealer that ceases business pass to the Board",
         country=STATE,
         licence="FD/1998/0117",
     )
-    close_business(closure, closed_books, uow, rt.clock, rt.policy)
+    done = close_business(closure, books, rt.uow(REGISTRAR), rt.clock, rt.policy)
+    narrator.say(
+        N_(
+            "[bold]%(dealer)s closed[/bold]: %(taken)s records of its books taken in; %(n)s weapon(s) on record "
+            "missing from them, explained by the registrar and approved by the supervisor.",
+            dealer=CLOSED_DEALER,
+            taken=done.load.loaded,
+            n=len(done.differences),
+        ),
+        gap=True,
+    )
+    why = "sold before closure to a licensed holder, certificate FC/2019/0412 on file"
+    second = rt.uow(signed_in(rt, "supervisor"))
+    for difference in done.differences:
+        cmd = ExplainDifference(CLOSED_DEALER, difference.weapon_id, why)
+        handled = explain_difference(cmd, rt.uow(REGISTRAR), rt.clock)
+        if handled.approval_id is not None:
+            approvals.decide(handled.approval_id, True, None, second, rt.clock, rt.policy)
 
 
 def _all_loaded(result: LoadResult) -> None:

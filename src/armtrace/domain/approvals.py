@@ -1,10 +1,11 @@
 """Acts that need two people: one asks, a second authorized user approves, and only then it happens.
 
-Three acts cannot be undone or expose what the registry guards, so no one user may do them
+Four acts cannot be undone or expose what the registry guards, so no one user may do them
 alone: destroying records after their retention period, changing who holds a weapon by
-correcting an earlier event, and sending registry data to a foreign State in a trace
-answer. The one who asked cannot approve; the approver needs the permission the act itself
-needs.
+correcting an earlier event, sending registry data to a foreign State in a trace
+answer, and explaining away a difference between a closing business's books and the
+registry (which lets the closure complete: ITI para 13, domain/closures.py). The one
+who asked cannot approve; the approver needs the permission the act itself needs.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ class Act(StrEnum):
     PURGE = "retention:purge"
     CORRECT_HOLDER = "registry:correct_holder"
     DISCLOSE = "tracing:disclose"
+    EXPLAIN_DIFFERENCE = "registry:explain_difference"
 
 
 PERMISSION_OF = {
     Act.PURGE: "registry.purge",
     Act.CORRECT_HOLDER: "registry.record",
     Act.DISCLOSE: "tracing.act",
+    Act.EXPLAIN_DIFFERENCE: "registry.record",
 }
 
 

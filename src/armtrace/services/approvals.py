@@ -1,7 +1,8 @@
 """The two-person rule: sensitive acts wait for a second authorized user, then are carried out.
 
 An officer's trace answer that sends registry data abroad, a correction that changes a
-weapon's holder, and the destruction of records after retention are not done at once:
+weapon's holder, the explanation of a closing business's difference, and the destruction
+of records after retention are not done at once:
 they are kept as an approval with the command to carry out. A second user, holding the
 act's own permission, approves (and the act is carried out, in the approver's name, the
 change log naming who asked) or rejects it with a reason. The decision is committed
@@ -20,7 +21,7 @@ from armtrace.domain.approvals import Act, Status, check_approver
 from armtrace.domain.errors import N_, ArmtraceError, Conflict, NotFound
 from armtrace.domain.retention import RetentionPolicy
 from armtrace.queries.approvals import ApprovalRow, approvals
-from armtrace.services import registry, retention, tracing
+from armtrace.services import closures, registry, retention, tracing
 from armtrace.services.door import use_case
 from armtrace.store.uow import UnitOfWork
 
@@ -83,6 +84,8 @@ def _carry_out(
         tracing.answer(cmd, uow, clock, approval=approval_id)
     elif act is Act.CORRECT_HOLDER:
         registry.correct_event(registry.CorrectEvent(**payload), uow, clock, policy, approval=approval_id)
+    elif act is Act.EXPLAIN_DIFFERENCE:
+        closures.explain_difference(closures.ExplainDifference(**payload), uow, clock, approval=approval_id)
     else:
         purge = retention.PurgeRecords(tuple(payload["weapon_ids"]), payload["why"], Path(payload["archive_dir"]))
         retention.purge(purge, uow, clock, approval=approval_id)

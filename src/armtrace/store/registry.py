@@ -48,6 +48,7 @@ def projection_row(state: WeaponState, *, first_seq: int, last_seq: int, retain_
         "flagged": d.flagged,
         "status": state.status.value,
         "holder": state.holder,
+        "holder_key": name_key(state.holder) if state.holder else None,
         "country": state.country,
         "place": state.place,
         "facility": state.facility,

@@ -66,6 +66,7 @@ class UnitOfWork:
         from armtrace.store.anchors import Anchors
         from armtrace.store.approvals import Approvals
         from armtrace.store.chain import EventLog
+        from armtrace.store.closures import Closures
         from armtrace.store.exchange import Inbox, Nodes, Outbox
         from armtrace.store.importing import ImportFiles
         from armtrace.store.integrity import Integrity
@@ -83,6 +84,7 @@ class UnitOfWork:
         self.events = EventLog(self._conn)
         self.weapons = Weapons(self._conn, self)
         self.businesses = Businesses(self._conn, self)
+        self.closures = Closures(self._conn, self)
         self.nodes = Nodes(self._conn, self)
         self.requests = Requests(self._conn, self)
         self.attachments = Attachments(self._conn, self)

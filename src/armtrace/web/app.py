@@ -11,13 +11,13 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from armtrace.domain.errors import ArmtraceError, NotSignedIn, response_for
-from armtrace.web import accounts, approvals, dashboard, identify, integrity, marking, registry, tracing
+from armtrace.web import accounts, approvals, closures, dashboard, identify, integrity, marking, registry, tracing
 from armtrace.web.render import render
 
 
 def add_pages(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(files("armtrace.web") / "static")), name="static")
-    for module in (accounts, dashboard, registry, marking, identify, tracing, approvals, integrity):
+    for module in (accounts, dashboard, registry, marking, closures, identify, tracing, approvals, integrity):
         app.include_router(module.router)
 
 

@@ -59,7 +59,9 @@ WORDS = {
     "answered:delayed": N_("answered:delayed"), "answered:refused": N_("answered:refused"),
     # acts that need two people (domain/approvals.py)
     "retention:purge": N_("retention:purge"), "registry:correct_holder": N_("registry:correct_holder"),
-    "tracing:disclose": N_("tracing:disclose"),
+    "tracing:disclose": N_("tracing:disclose"), "registry:explain_difference": N_("registry:explain_difference"),
+    # a business's closure and the differences of its books (domain/closures.py)
+    "closing": N_("closing"), "closed": N_("closed"), "missing": N_("missing"), "mismatch": N_("mismatch"),
     # an approval's life (domain/approvals.py)
     "pending": N_("pending"), "approved": N_("approved"), "rejected": N_("rejected"), "failed": N_("failed"),
     # a weapon's marking and origin (domain/registry.py)

@@ -1,10 +1,9 @@
-"""Loading many weapon records at once, and taking over a closed business's books.
+"""Loading many weapon records at once, and reading a closed business's books.
 
 Bulk loads validate every record with the same rules as one-by-one entry, reject bad
 records with their reasons without blocking the good ones, and chain the good ones in
-order in one transaction per batch. Business closure (ITI, section on record-keeping):
-the records of a manufacturer or dealer that closes are taken over by the State register,
-linked to the closed company, and stay searchable by it.
+order in one transaction per batch. A closing business's books are read here and taken in
+by services/closures.py (ITI, section on record-keeping), linked to the company.
 """
 
 from __future__ import annotations
@@ -12,18 +11,18 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import NamedTuple
 
 from armtrace.domain.actors import Clock
 from armtrace.domain.chain import canonical
-from armtrace.domain.errors import N_, ArmtraceError, Conflict, Problem, ProblemList, RuleViolation
+from armtrace.domain.errors import N_, ArmtraceError, Problem, ProblemList, RuleViolation
 from armtrace.domain.lifecycle import replay, to_payload
 from armtrace.domain.records import AddWeapon, EventInput, WeaponRecord
 from armtrace.domain.registry import model_key, serial_key
 from armtrace.domain.retention import RetentionPolicy, retain_until
 from armtrace.services.door import use_case
-from armtrace.services.importing.intake import country, event_facts
+from armtrace.services.importing.intake import event_facts
 from armtrace.services.registry import DEFAULT_POLICY, first_event
 from armtrace.store.registry import NewWeapon
 from armtrace.store.uow import Change, UnitOfWork
@@ -170,76 +169,6 @@ def load_records(
         result = _load_into(uow, records, clock, policy, offset=offset)
         uow.commit()
     return result
-
-
-@dataclass(frozen=True)
-class CloseBusiness:
-    name: str
-    kind: str  # manufacturer or dealer
-    closed_on: date
-    why: str  # the legal act or decision
-    country: str | None = None
-    licence: str | None = None
-
-
-@use_case("registry.record")
-def close_business(
-    cmd: CloseBusiness,
-    records: Sequence[WeaponRecord],
-    uow: UnitOfWork,
-    clock: Clock,
-    policy: RetentionPolicy = DEFAULT_POLICY,
-) -> tuple[int, LoadResult]:
-    """Record a business's closure and take its records into the State register, in one go."""
-    problems = ProblemList()
-    if cmd.kind not in ("manufacturer", "dealer"):
-        problems.add("kind", "is not manufacturer or dealer", cmd.kind)
-    if not cmd.why.strip():
-        problems.add("why", "is missing", hint=N_("cite the decision or law under which the records pass to the State"))
-    if cmd.closed_on > clock.now().date():
-        problems.add("closed_on", "is in the future", cmd.closed_on.isoformat())
-    code = country(problems, "country", cmd.country)
-    problems.raise_if_any(
-        N_("the closure of %(business)r was not recorded", business=cmd.name),
-        hint=N_("correct the fields listed and try again"),
-    )
-    with uow:
-        uow.events.lock_head()
-        found = uow.businesses.by_name(cmd.name)
-        if found is not None and found["closed_on"] is not None:
-            raise Conflict(
-                N_("%(business)r was already closed on %(date)s", business=found["name"], date=found["closed_on"]),
-                hint=N_("its records are in the register: 'armtrace weapon list --business NAME'"),
-            )
-        values: dict[str, object] = {"closed_on": cmd.closed_on, "records_received_at": clock.now()}
-        if found is None:
-            business_id = uow.businesses.add(
-                {"name": cmd.name.strip(), "kind": cmd.kind, "country": code, "licence": cmd.licence, **values}
-            )
-        else:
-            business_id = int(found["id"])  # type: ignore[call-overload]
-            uow.businesses.update(business_id, values, "registry:business:close", cmd.why)
-        result = _load_into(uow, records, clock, policy, business_id=business_id)
-        if result.rejected:
-            raise RuleViolation(
-                N_(
-                    "%(invalid)s of %(read)s records of %(business)r are invalid: nothing was taken over",
-                    invalid=len(result.rejected),
-                    read=result.read,
-                    business=cmd.name,
-                ),
-                rule="ITI, section on record-keeping: records pass to the State complete",
-                problems=[
-                    Problem(
-                        f"record {r.index + 1}",
-                        r.detail + ("; " + "; ".join(map(str, r.problems)) if r.problems else ""),
-                    )
-                    for r in result.rejected[:20]
-                ],
-                hint=N_("correct those records in the file and run the closure again"),
-            )
-        uow.commit()
-    return business_id, result
 
 
 def read_records(text: str, source: str) -> list[WeaponRecord]:

@@ -10,6 +10,7 @@ from armtrace.store.tables.anchors import *  # noqa: F403
 from armtrace.store.tables.approvals import *  # noqa: F403
 from armtrace.store.tables.base import metadata as metadata
 from armtrace.store.tables.chain import *  # noqa: F403
+from armtrace.store.tables.closures import *  # noqa: F403
 from armtrace.store.tables.exchange import *  # noqa: F403
 from armtrace.store.tables.importing import *  # noqa: F403
 from armtrace.store.tables.registry import *  # noqa: F403

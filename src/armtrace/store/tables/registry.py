@@ -17,8 +17,11 @@ businesses = sa.Table(
     sa.Column("kind", sa.String(20), nullable=False),
     sa.Column("country", sa.String(3)),
     sa.Column("licence", sa.String(100)),
-    sa.Column("closed_on", sa.Date),
+    sa.Column("closed_on", sa.Date),  # set when the closure completes (domain/closures.py)
     sa.Column("records_received_at", UTCDateTime),
+    sa.Column("status", sa.String(20)),  # closing (records received, differences pending) or closed
+    sa.Column("closing_on", sa.Date),  # the date of closure as decided, while the closure is pending
+    sa.Column("books", sa.Text),  # JSON: the books counted and reconciled when they were taken in
     sa.Column("note", sa.Text),
 )
 
@@ -46,6 +49,7 @@ weapons = sa.Table(
     sa.Column("flagged", sa.Boolean, nullable=False),
     sa.Column("status", sa.String(20), nullable=False, index=True),
     sa.Column("holder", sa.String(300)),
+    sa.Column("holder_key", sa.String(300), index=True),  # name_key(holder): a closing business's holdings
     sa.Column("country", sa.String(3)),
     sa.Column("place", sa.String(300)),
     sa.Column("facility", sa.String(120)),
