@@ -47,6 +47,15 @@ def test_the_demo_builds_a_registry_that_verifies_and_the_next_commands_find_it(
     assert "Answers restricted for: national_security (1)" in story
     assert "16 sent, 16 received and applied: each applied exactly once" in story
     assert story.count("so it waits for a second officer") == 2  # Belgium's and Kenya's answers disclose
+    # a request Kenya has not acknowledged waits on Kenya's own clock, with its age, and its contact is told
+    assert "about a pistol handed in at Malaba, reached Kenya 9 days ago and is not acknowledged" in story
+    assert "Kenya's national point of contact is told" in story
+    with sqlite3.connect(tmp_path / "armtrace-demo.db") as db:
+        waiting = db.execute(
+            "SELECT id, acknowledge_by, expected_acknowledge_by, contact_notified_at FROM trace_requests"
+            " WHERE direction = 'incoming' AND status = 'sent'"
+        ).fetchall()
+    assert len(waiting) == 1 and all(waiting[0]), waiting
     for store, expected in (("bel", [("officer", "supervisor", "approved")]), ("uga", [])):
         with sqlite3.connect(tmp_path / f"armtrace-demo-{store}.db") as db:
             assert db.execute("SELECT requested_by, decided_by, status FROM approvals").fetchall() == expected

@@ -79,6 +79,7 @@ def _next_steps(tour: story.Tour) -> None:
         f'armtrace business show "{tour.closed_dealer}"',
         "armtrace retention due",
         "armtrace trace list",
+        "armtrace trace list --overdue",
         f"armtrace trace show {tour.answered_request}",
         "armtrace trace stats",
     ):
