@@ -47,13 +47,13 @@ def mark_import(cmd: MarkImport, uow: UnitOfWork, clock: Clock, policy: Retentio
     problems = ProblemList()
     location = next((loc for loc in Location if loc.value == (cmd.location or "").strip().lower()), None)
     if location is None:
-        problems.add(
-            "location",
-            "is required: the place of the mark on the weapon" if not cmd.location else "is not a place on a weapon",
-            cmd.location or None,
-            rule="ISACS 05.30",
-            hint=N_("use one of: %(values)s", values=", ".join(x.value for x in Location)),
-        )
+        places = N_("use one of: %(values)s", values=", ".join(x.value for x in Location))
+        if not cmd.location:  # each message its own literal, for the translators
+            problems.add(
+                "location", "is required: the place of the mark on the weapon", rule="ISACS 05.30", hint=places
+            )
+        else:
+            problems.add("location", "is not a place on a weapon", cmd.location, rule="ISACS 05.30", hint=places)
     if not (cmd.why or "").strip():
         problems.add("why", "is missing", hint=N_("give the marking order or document"))
     code = country_code(problems, "country", cmd.country)
